@@ -1,0 +1,9 @@
+namespace EdgeSync.Core.Store;
+
+public enum ChangeKind
+{
+    LocalWrite,
+    LocalDelete,
+    Replicated,
+    Purged,
+}

@@ -1,0 +1,304 @@
+using System.Text;
+using System.Text.Json;
+using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Sync;
+
+namespace EdgeSync.Core.Store;
+
+/// <summary>
+/// One node's replica: local writes, reads, applying replicated states, delta collection and
+/// tombstone purge, on top of a storage port. Not thread-safe: one writer owns it (the agent
+/// serialises calls and groups <see cref="Commit"/>s; the simulator is single-threaded).
+/// </summary>
+public sealed class Replica
+{
+    private readonly IReplicaStorage _storage;
+    private bool _metaDirty;
+
+    public Replica(string nodeId, IReplicaStorage storage, StoreOptions options, TimeProvider time)
+    {
+        if (!NodeId.IsValid(nodeId))
+        {
+            throw new ArgumentException($"Node id must be {NodeId.Rule}.", nameof(nodeId));
+        }
+
+        NodeIdValue = nodeId;
+        _storage = storage;
+        Options = options;
+        var meta = storage.LoadMeta();
+        Applied = meta?.Applied.Clone() ?? new DotSet();
+        Clock = new HybridLogicalClock(time, meta?.Clock ?? HybridTimestamp.Zero);
+        foreach (var state in storage.LoadAll())
+        {
+            Tree.Update(state.Key, null, state);
+            if (!state.IsDeleted)
+            {
+                LiveKeys++;
+            }
+        }
+    }
+
+    public string NodeIdValue { get; }
+
+    public StoreOptions Options { get; }
+
+    /// <summary>Every node-wide update this replica holds, or holds a successor of.</summary>
+    public DotSet Applied { get; }
+
+    public HybridLogicalClock Clock { get; }
+
+    public MerkleTree Tree { get; } = new();
+
+    public ReplicaStats Stats { get; } = new();
+
+    public long LiveKeys { get; private set; }
+
+    /// <summary>The latest fleet-wide stable vector this node has purged with.</summary>
+    public VersionVector Stable { get; private set; } = VersionVector.Empty;
+
+    public event Action<ReplicaChange>? Changed;
+
+    public WriteResult Put(string key, string json, DotSet? context)
+    {
+        if (KeyRules.Validate(key) is { } keyProblem)
+        {
+            return WriteResult.Fail(WriteStatus.InvalidKey, keyProblem);
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        if (bytes > Options.MaxValueBytes)
+        {
+            return WriteResult.Fail(WriteStatus.ValueTooLarge, $"The value is {bytes} bytes; at most {Options.MaxValueBytes} are allowed (Store:MaxValueBytes).");
+        }
+
+        if (ValidateJson(json) is { } jsonProblem)
+        {
+            return WriteResult.Fail(WriteStatus.InvalidValue, jsonProblem);
+        }
+
+        return WriteLocal(key, json, context);
+    }
+
+    public WriteResult Delete(string key, DotSet? context)
+    {
+        if (KeyRules.Validate(key) is { } keyProblem)
+        {
+            return WriteResult.Fail(WriteStatus.InvalidKey, keyProblem);
+        }
+
+        var local = _storage.Load(key);
+        if (context is null && (local is null || local.IsDeleted))
+        {
+            return WriteResult.Fail(WriteStatus.NotFound, $"Key '{key}' does not exist.");
+        }
+
+        return WriteLocal(key, null, context);
+    }
+
+    public ReadResult Get(string key) => ReadResult.From(key, _storage.Load(key));
+
+    public IReadOnlyList<KeyState> List(string prefix, string? startAfter, int limit)
+    {
+        // Deleted keys are skipped, so keep reading past them until the page is full.
+        var page = new List<KeyState>(Math.Min(limit, 1024));
+        var after = startAfter;
+        while (page.Count < limit)
+        {
+            var chunk = _storage.List(prefix, after, limit).ToList();
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            page.AddRange(chunk.Where(s => !s.IsDeleted).Take(limit - page.Count));
+            after = chunk[^1].Key;
+        }
+
+        return page;
+    }
+
+    /// <summary>
+    /// Merge a state received from a peer. Idempotent and order-independent. In repair mode
+    /// (Merkle path) versions are judged by the key's context alone, since the divergence being
+    /// repaired may be one the node-wide record of applied updates cannot see.
+    /// </summary>
+    public ApplyOutcome Apply(KeyState remote, bool repair = false)
+    {
+        var local = _storage.Load(remote.Key);
+        var localDots = local?.Siblings.Select(s => s.Dot).ToHashSet() ?? [];
+        var incoming = remote.Siblings.Where(s => localDots.Contains(s.Dot) || !AlreadySeen(s, repair)).ToList();
+        var filtered = incoming.Count == remote.Siblings.Length ? remote : remote with { Siblings = [.. incoming] };
+
+        foreach (var s in remote.Siblings)
+        {
+            _metaDirty |= Applied.Add(s.Update);
+        }
+
+        if (remote.Siblings.Length > 0)
+        {
+            Clock.Observe(remote.MaxTimestamp);
+            _metaDirty = true;
+        }
+
+        var merged = KeyStateOps.Merge(local ?? KeyState.Empty(remote.Key), filtered, Options.PolicyFor(remote.Key));
+        if ((local is null && merged.Siblings.Length == 0) || (local is not null && merged.SameAs(local)))
+        {
+            Stats.RemoteUnchanged++;
+            return ApplyOutcome.Unchanged;
+        }
+
+        var liveBefore = local?.LiveValues.Count() ?? 0;
+        var liveAfter = merged.LiveValues.Count();
+        var newSiblings = liveAfter > 1 && liveAfter > liveBefore ? liveAfter - Math.Max(liveBefore, 1) : 0;
+        Stats.SiblingsCreated += newSiblings;
+        if (merged.Siblings.Length > Options.MaxSiblings)
+        {
+            // Replicated siblings are always kept: dropping one would lose an acknowledged write.
+            Stats.SiblingOverflows++;
+        }
+
+        Stats.RemoteApplied++;
+        Store(local, merged);
+        Changed?.Invoke(new ReplicaChange(ChangeKind.Replicated, merged.Key, merged, newSiblings));
+        return ApplyOutcome.Changed;
+    }
+
+    /// <summary>Every state holding an update <paramref name="peer"/> lacks, up to about <paramref name="maxBytes"/>.</summary>
+    public DeltaBatch CollectMissing(DotSet peer, int maxBytes)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var states = new List<KeyState>();
+        var bytes = 0;
+        foreach (var origin in Applied.Nodes.ToList())
+        {
+            foreach (var (key, seq) in _storage.UpdatesAfter(origin, peer.BaseOf(origin)))
+            {
+                if (peer.Contains(origin, seq) || !keys.Add(key))
+                {
+                    continue;
+                }
+
+                var state = _storage.Load(key);
+                if (state is null)
+                {
+                    continue;
+                }
+
+                if (states.Count > 0 && bytes + state.ApproximateBytes > maxBytes)
+                {
+                    return new DeltaBatch(states, null);
+                }
+
+                states.Add(state);
+                bytes += state.ApproximateBytes;
+            }
+        }
+
+        return new DeltaBatch(states, Applied.Clone());
+    }
+
+    /// <summary>After a complete delta batch has been applied, take over the sender's knowledge.</summary>
+    public void MergeCoverage(DotSet coverage)
+    {
+        if (!Applied.ContainsAll(coverage))
+        {
+            Applied.UnionWith(coverage);
+            _metaDirty = true;
+        }
+    }
+
+    /// <summary>
+    /// Purge deleted keys that are causally stable: every member holds the tombstones and every
+    /// update they superseded, so no replica can bring the key back.
+    /// </summary>
+    public int PurgeStable(VersionVector stable)
+    {
+        Stable = Stable.Merge(stable);
+        var purged = 0;
+        foreach (var key in _storage.DeletedKeys().ToList())
+        {
+            var state = _storage.Load(key);
+            if (state is null || !state.IsDeleted || !state.Siblings.All(IsStable))
+            {
+                continue;
+            }
+
+            _storage.Remove(key);
+            Tree.Update(key, state, null);
+            purged++;
+            Changed?.Invoke(new ReplicaChange(ChangeKind.Purged, key, null, 0));
+        }
+
+        Stats.TombstonesPurged += purged;
+        _metaDirty |= purged > 0;
+        return purged;
+    }
+
+    public bool IsStable(Sibling s) => Stable.Covers(s.Origin, s.Seq) && Stable.Dominates(s.Past);
+
+    /// <summary>Persist the node-wide state and make the batch durable.</summary>
+    public void Commit()
+    {
+        if (_metaDirty)
+        {
+            _storage.SaveMeta(new ReplicaMeta(Applied.Clone(), Clock.Last));
+            _metaDirty = false;
+        }
+
+        _storage.Commit();
+    }
+
+    /// <summary>The states of one Merkle leaf bucket, for digest repair.</summary>
+    public IEnumerable<KeyState> Bucket(int bucket) => _storage.LoadBucket(bucket);
+
+    public KeyState? Load(string key) => _storage.Load(key);
+
+    private bool AlreadySeen(Sibling s, bool repair) =>
+        repair ? IsStable(s) : Applied.Contains(s.Update);
+
+    private WriteResult WriteLocal(string key, string? json, DotSet? context)
+    {
+        var local = _storage.Load(key) ?? KeyState.Empty(key);
+        var clientContext = context ?? local.Context;
+        var policy = Options.PolicyFor(key);
+        if (policy == ConflictPolicy.Siblings && KeyStateOps.RemainingAfterWrite(local, clientContext) + 1 > Options.MaxSiblings)
+        {
+            return WriteResult.Fail(
+                WriteStatus.TooManySiblings,
+                $"Key '{key}' already has {local.Siblings.Length} concurrent versions (Store:MaxSiblings = {Options.MaxSiblings}); read it, merge, and write back with its context.");
+        }
+
+        var seq = Applied.MaxOf(NodeIdValue) + 1;
+        var dot = new Dot(NodeIdValue, local.Context.MaxOf(NodeIdValue) + 1);
+        var fresh = new Sibling(dot, seq, Clock.Now(), json, VersionVector.Empty);
+        var next = KeyStateOps.Write(local, clientContext, fresh, policy);
+        Applied.Add(NodeIdValue, seq);
+        _metaDirty = true;
+        Stats.LocalWrites++;
+        Store(local.IsEmpty ? null : local, next);
+        Changed?.Invoke(new ReplicaChange(json is null ? ChangeKind.LocalDelete : ChangeKind.LocalWrite, key, next, 0));
+        return new WriteResult(WriteStatus.Ok, null, next, new Dot(NodeIdValue, seq));
+    }
+
+    private void Store(KeyState? before, KeyState after)
+    {
+        _storage.Save(after);
+        Tree.Update(after.Key, before, after);
+        var wasLive = before is not null && !before.IsDeleted;
+        var isLive = !after.IsDeleted;
+        LiveKeys += (isLive ? 1 : 0) - (wasLive ? 1 : 0);
+    }
+
+    private static string? ValidateJson(string json)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"The value is not valid JSON: {e.Message}";
+        }
+    }
+}

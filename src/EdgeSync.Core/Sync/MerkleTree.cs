@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Core.Sync;
+
+/// <summary>
+/// A fixed-shape hash tree over the key space: 4096 leaf buckets (by key hash) under two inner
+/// levels of fan-out 16 and a root. A node's hash is the XOR of the digests of the keys below it,
+/// so each write updates one path in O(1) instead of rebuilding anything; two replicas compare
+/// root-first and descend only where hashes differ.
+/// </summary>
+public sealed class MerkleTree
+{
+    public const int Fanout = 16;
+    public const int Depth = 3;
+    public const int LeafCount = 4096; // Fanout ^ Depth
+
+    private readonly UInt128[][] _levels;
+
+    public MerkleTree()
+    {
+        _levels = new UInt128[Depth + 1][];
+        for (var level = 0; level <= Depth; level++)
+        {
+            _levels[level] = new UInt128[(int)Math.Pow(Fanout, level)];
+        }
+    }
+
+    public UInt128 Root => _levels[0][0];
+
+    public static int BucketOf(string key)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
+        return ((hash[0] << 8) | hash[1]) & (LeafCount - 1);
+    }
+
+    /// <summary>A key's contribution: its digest mixed with the key, so equal states of different keys differ.</summary>
+    public static UInt128 LeafDigest(KeyState state) => KeyStateCodec.Digest(state);
+
+    public UInt128 Hash(int level, int index) => _levels[level][index];
+
+    public UInt128[] Children(int level, int index)
+    {
+        var children = new UInt128[Fanout];
+        Array.Copy(_levels[level + 1], index * Fanout, children, 0, Fanout);
+        return children;
+    }
+
+    /// <summary>Replace a key's contribution: XOR out the old digest, XOR in the new one.</summary>
+    public void Update(string key, KeyState? before, KeyState? after)
+    {
+        var delta = UInt128.Zero;
+        if (before is not null)
+        {
+            delta ^= LeafDigest(before);
+        }
+
+        if (after is not null)
+        {
+            delta ^= LeafDigest(after);
+        }
+
+        if (delta == UInt128.Zero)
+        {
+            return;
+        }
+
+        var index = BucketOf(key);
+        for (var level = Depth; level >= 0; level--)
+        {
+            _levels[level][index] ^= delta;
+            index /= Fanout;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+// Each benchmark is a class with a name; add new ones to this table.
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: EdgeSync.Benchmarks <{string.Join('|', benchmarks.Keys)}> [options]");
+    return 2;
+}
+
+return await run(args[1..]);

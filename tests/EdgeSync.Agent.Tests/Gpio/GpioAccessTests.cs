@@ -116,6 +116,20 @@ public sealed class GpioAccessTests
     }
 
     [Fact]
+    public async Task Status_json_names_the_driver_and_each_pattern()
+    {
+        var time = new FakeTimeProvider();
+        using var service = new LedService(new GpioOptions(), () => new LedInput(Role.Candidate, PartitionState.Isolated, 0, TimeSpan.Zero), time, new RecordingLogger(), new FakeGpioPlatform());
+        await service.StartAsync(CancellationToken.None);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(LedsView.From(service), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+
+        Assert.Equal(
+            """{"driver":"virtual","status":{"on":true,"pattern":"heartbeat"},"leader":{"on":true,"pattern":"blink-slow"},"partition":{"on":true,"pattern":"blink-fast"},"activity":{"on":false,"pattern":"off"}}""",
+            json);
+    }
+
+    [Fact]
     public async Task None_driver_runs_nothing_and_reports_no_leds()
     {
         var time = new FakeTimeProvider();
@@ -127,6 +141,7 @@ public sealed class GpioAccessTests
 
         Assert.Equal(0, calls);
         Assert.Null(service.Leds);
+        Assert.Null(LedsView.From(service));
         Assert.Null(service.Virtual);
         Assert.Equal("none", service.Mode);
     }

@@ -52,7 +52,7 @@ public sealed class LinuxGpioPlatform : IGpioPlatform
     {
         try
         {
-            using var handle = File.OpenHandle(devicePath, FileMode.Open, FileAccess.ReadWrite);
+            using var handle = File.OpenHandle(devicePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
             return null;
         }
         catch (UnauthorizedAccessException)

@@ -30,6 +30,7 @@ public sealed class LeaderElection
     private long _nextPingAt;
     private long _quietUntil;
     private long _leaderSince;
+    private long? _lastVoteGrantedAt;
 
     public LeaderElection(string self, FleetOptions options, TimeProvider time, Random random, IFleetTransport transport, IElectionStore store)
     {
@@ -161,7 +162,9 @@ public sealed class LeaderElection
 
     private void OnPreVoteRequest(PreVoteRequest request)
     {
-        var granted = !ProtectingLease() && request.NextTerm > Term;
+        // Also hold back while the candidate we just voted for may still be announcing itself.
+        var votedRecently = _lastVoteGrantedAt is { } voted && Elapsed(voted) < _options.ElectionTimeoutMin;
+        var granted = !ProtectingLease() && !votedRecently && request.NextTerm > Term;
         _transport.Send(request.From, new PreVoteResponse(_self, request.From, request.NextTerm, granted));
     }
 
@@ -181,7 +184,7 @@ public sealed class LeaderElection
     }
 
     private bool ProtectingLease() =>
-        HoldsLease
+        Role == Role.Leader
         || (_lastLeaderContact is { } contact && Elapsed(contact) < _options.ElectionTimeoutMin)
         || Elapsed(_bootedAt) < _options.ElectionTimeoutMin;
 
@@ -223,6 +226,7 @@ public sealed class LeaderElection
         {
             VotedFor = request.From;
             Persist();
+            _lastVoteGrantedAt = Now;
             ResetElectionDeadline();
         }
 

@@ -37,6 +37,8 @@ internal sealed class FleetSimulation
 
     public int Seed { get; }
 
+    public static bool Debug { get; set; }
+
     public double DropRate { get; set; }
 
     public double DuplicateRate { get; set; } = 0.02;
@@ -108,6 +110,11 @@ internal sealed class FleetSimulation
             _inFlight.Dequeue();
             if (CanTalk(item.Message.From, item.To))
             {
+                if (Debug && item.Message is not Heartbeat and not LeaderAck and not LeaderPing)
+                {
+                    Console.WriteLine($"{RealTicks / TimeSpan.TicksPerMillisecond} {item.Message.From}->{item.To} {item.Message}");
+                }
+
                 _nodes.First(n => n.Id == item.To).Fleet!.Handle(item.Message);
             }
         }

@@ -1,0 +1,3 @@
+namespace EdgeSync.Core.Fleet.Messages;
+
+public sealed record VoteRequest(string From, long Term) : FleetMessage(From);

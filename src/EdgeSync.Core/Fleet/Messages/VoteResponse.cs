@@ -1,0 +1,3 @@
+namespace EdgeSync.Core.Fleet.Messages;
+
+public sealed record VoteResponse(string From, string To, long Term, bool Granted) : FleetMessage(From);

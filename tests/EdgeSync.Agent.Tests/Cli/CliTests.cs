@@ -12,25 +12,25 @@ public sealed class CliTests(AgentFixture fixture)
     [Fact]
     public async Task Put_get_ls_del_round_trip()
     {
-        var put = await EdgesyncCli.RunAsync("put", "cli/room one/temp", """{"c": 20}""", "--api", Api);
+        var put = await EdgesyncCli.RunAsync("put", "cli1/room one/temp", """{"c": 20}""", "--api", Api);
         Assert.True(put.ExitCode == 0, put.ToString());
         using (var answer = JsonDocument.Parse(put.Stdout))
         {
-            Assert.Equal("cli/room one/temp", answer.RootElement.GetProperty("key").GetString());
+            Assert.Equal("cli1/room one/temp", answer.RootElement.GetProperty("key").GetString());
         }
 
-        var get = await EdgesyncCli.RunAsync("get", "cli/room one/temp", "--api", Api);
+        var get = await EdgesyncCli.RunAsync("get", "cli1/room one/temp", "--api", Api);
         Assert.True(get.ExitCode == 0, get.ToString());
         Assert.Equal("""{"c":20}""", get.Stdout.Trim().Replace(" ", string.Empty, StringComparison.Ordinal));
 
-        await EdgesyncCli.RunAsync("put", "cli/room two", "2", "--api", Api);
-        var ls = await EdgesyncCli.RunAsync("ls", "cli/", "--api", Api);
+        await EdgesyncCli.RunAsync("put", "cli1/room two", "2", "--api", Api);
+        var ls = await EdgesyncCli.RunAsync("ls", "cli1/", "--api", Api);
         Assert.True(ls.ExitCode == 0, ls.ToString());
-        Assert.Equal(["cli/room one/temp", "cli/room two"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["cli1/room one/temp", "cli1/room two"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
-        var del = await EdgesyncCli.RunAsync("del", "cli/room two", "--api", Api);
+        var del = await EdgesyncCli.RunAsync("del", "cli1/room two", "--api", Api);
         Assert.True(del.ExitCode == 0, del.ToString());
-        var gone = await EdgesyncCli.RunAsync("get", "cli/room two", "--api", Api);
+        var gone = await EdgesyncCli.RunAsync("get", "cli1/room two", "--api", Api);
         Assert.Equal(1, gone.ExitCode);
         Assert.Contains("not_found", Assert.Single(gone.StderrLines), StringComparison.Ordinal);
     }
@@ -38,16 +38,16 @@ public sealed class CliTests(AgentFixture fixture)
     [Fact]
     public async Task Put_with_context_resolves_siblings()
     {
-        var first = await EdgesyncCli.RunAsync("put", "cli/sib", "1", "--api", Api);
+        var first = await EdgesyncCli.RunAsync("put", "cli2/sib", "1", "--api", Api);
         string context;
         using (var doc = JsonDocument.Parse(first.Stdout))
         {
             context = doc.RootElement.GetProperty("context").GetString()!;
         }
 
-        await EdgesyncCli.RunAsync("put", "cli/sib", "2", "--context", context, "--api", Api);
-        await EdgesyncCli.RunAsync("put", "cli/sib", "3", "--context", context, "--api", Api);
-        var conflict = await EdgesyncCli.RunAsync("get", "cli/sib", "--json", "--api", Api);
+        await EdgesyncCli.RunAsync("put", "cli2/sib", "2", "--context", context, "--api", Api);
+        await EdgesyncCli.RunAsync("put", "cli2/sib", "3", "--context", context, "--api", Api);
+        var conflict = await EdgesyncCli.RunAsync("get", "cli2/sib", "--json", "--api", Api);
         string merged;
         using (var doc = JsonDocument.Parse(conflict.Stdout))
         {
@@ -55,9 +55,9 @@ public sealed class CliTests(AgentFixture fixture)
             merged = doc.RootElement.GetProperty("context").GetString()!;
         }
 
-        var resolve = await EdgesyncCli.RunAsync("put", "cli/sib", "4", "--context", merged, "--api", Api);
+        var resolve = await EdgesyncCli.RunAsync("put", "cli2/sib", "4", "--context", merged, "--api", Api);
         Assert.True(resolve.ExitCode == 0, resolve.ToString());
-        var get = await EdgesyncCli.RunAsync("get", "cli/sib", "--api", Api);
+        var get = await EdgesyncCli.RunAsync("get", "cli2/sib", "--api", Api);
         Assert.Equal("4", get.Stdout.Trim());
     }
 
@@ -81,7 +81,7 @@ public sealed class CliTests(AgentFixture fixture)
     [Fact]
     public async Task Bad_value_from_the_agent_is_exit_1_with_its_error_code()
     {
-        var put = await EdgesyncCli.RunAsync("put", "cli/bad", "{nope", "--api", Api);
+        var put = await EdgesyncCli.RunAsync("put", "cli3/bad", "{nope", "--api", Api);
         Assert.Equal(1, put.ExitCode);
         Assert.StartsWith("edgesync: invalid_value:", Assert.Single(put.StderrLines), StringComparison.Ordinal);
     }

@@ -56,7 +56,8 @@ public sealed class BadConfigProcessTests : IDisposable
 
     private async Task<CliResult> RunAsync(string[] extra, Dictionary<string, string>? env = null)
     {
-        string[] args = ["run", "--node-id", "n1", "--data-dir", _dir.Path, "--api", $"127.0.0.1:{FreePort.Next()}", .. extra];
+        string[] api = extra.Contains("--api") ? [] : ["--api", $"127.0.0.1:{FreePort.Next()}"];
+        string[] args = ["run", "--node-id", "n1", "--data-dir", _dir.Path, .. api, .. extra];
         using var child = new ChildProcess(args, env);
         var code = await child.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return new CliResult(code, child.Stdout, child.Stderr);

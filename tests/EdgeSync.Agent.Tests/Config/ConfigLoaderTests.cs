@@ -63,7 +63,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("EDGESYNC_Store__ConflictPolicies__logs/", "newest", "Store:ConflictPolicies:logs/ must be siblings or lww")]
     [InlineData("EDGESYNC_Api__Listen", "localhost", "Api:Listen")]
     [InlineData("EDGESYNC_Api__Listen", "10.0.0.1:99999", "Api:Listen")]
-    [InlineData("EDGESYNC_Node__Id", "bad id!", "Node:Id")]
+    [InlineData("EDGESYNC_Fleet__Name", "bad name!", "Fleet:Name must be")]
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "fast", "Fleet:HeartbeatInterval must be a duration")]
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "1ms", "Fleet:HeartbeatInterval must be between 50ms and 60s")]
     [InlineData("EDGESYNC_Fleet__Members", "a,b", "Fleet:Members must include this node's id")]
@@ -87,6 +87,13 @@ public sealed class ConfigLoaderTests : IDisposable
         var problem = Assert.Single(e.Problems);
         Assert.Contains(file, problem, StringComparison.Ordinal);
         Assert.Contains("line 3", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_node_id_flag_names_the_key()
+    {
+        var e = Assert.Throws<ConfigException>(() => Load(new RunOverrides(null, "no spaces please", _dir.Path, null, null)));
+        Assert.Contains(e.Problems, p => p.StartsWith("Node:Id must be", StringComparison.Ordinal));
     }
 
     [Fact]

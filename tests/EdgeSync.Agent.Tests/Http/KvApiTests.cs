@@ -121,7 +121,7 @@ public sealed class KvApiTests(AgentFixture fixture)
         var put = await Api.PutAsync(Http, "sess/k", "1");
         var token = Api.Header(put.Response, "EdgeSync-Session");
         Assert.True(DotSet.TryDecode(token, out var dots));
-        Assert.Equal(1, dots.Nodes.Count());
+        Assert.Single(dots.Nodes);
 
         // Presenting it to the node that issued it is answered at once, and is carried forward.
         var get = await Api.GetAsync(Http, "sess/k", ("EdgeSync-Session", token));

@@ -83,10 +83,8 @@ public sealed class AgentProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Child.Kill();
+        await Child.Process.WaitForExitAsync();
         Child.Dispose();
-        if (!Child.HasExited)
-        {
-            await Child.Process.WaitForExitAsync();
-        }
     }
 }

@@ -139,6 +139,21 @@ public sealed class KvApiTests(AgentFixture fixture)
         Assert.Equal("session_not_covered", get.Body.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task A_read_waits_for_a_token_that_becomes_covered_by_a_later_write()
+    {
+        var status = await Api.SendAsync(Http, HttpMethod.Get, "v1/status");
+        var next = (status.Body.GetProperty("versionVector").TryGetProperty("test-node", out var seq) ? seq.GetInt64() : 0) + 1;
+        var ahead = DotSet.Of(new Dot("test-node", next)).Encode();
+
+        var read = Api.SendAsync(Http, HttpMethod.Get, "v1/kv/sess/wait?timeout=20s", null, ("EdgeSync-Session", ahead));
+        Assert.False(read.IsCompleted);
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(Http, "sess/wait", "\"now\"")).Status);
+        var answer = await read;
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["\"now\""], Api.Values(answer.Body));
+    }
+
     [Theory]
     [InlineData("one")]
     [InlineData("quorum")]

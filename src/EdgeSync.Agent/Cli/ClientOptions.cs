@@ -17,6 +17,7 @@ public sealed class ClientOptions
     public Option<string?> Token { get; } = new("--token")
     {
         Description = "Bearer token, when the agent sets Api:Token",
+        HelpName = "TOKEN",
     };
 
     public Option<string?> Timeout { get; } = new("--timeout")

@@ -44,6 +44,12 @@ public static class RunCommand
                 await stderr.WriteLineAsync($"edgesync: cannot start: {e.Message}");
                 return ExitCodes.Failure;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Anything else (a corrupt database, a store fault): one line, not a stack trace.
+                await stderr.WriteLineAsync($"edgesync: failed: {e.GetType().Name}: {e.Message}");
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }

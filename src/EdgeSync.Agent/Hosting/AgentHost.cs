@@ -49,6 +49,9 @@ public static class AgentHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        // A failed start (e.g. port in use) is reported by `run` as one line; skip the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (config.Logging is { } logging)
         {
             builder.Logging.AddConfiguration(logging);

@@ -13,8 +13,8 @@ public static class StorageFactory
 
     public static IReplicaStorage Create(StoreSection store, string dataDir) => store.Engine switch
     {
-        // PENDING: the LiteDB adapter is written on another branch; once merged this line becomes
-        // `new LiteDbReplicaStorage(Path.Combine(dataDir, DatabaseFile))` and LiteDbAvailable true.
+        // PENDING: the LiteDB adapter lives on branch h/store; once merged this line becomes
+        // `LiteDbReplicaStorage.Open(Path.Combine(dataDir, DatabaseFile))` and LiteDbAvailable true.
         StoreSection.LiteDb => new InMemoryReplicaStorage(),
         _ => new InMemoryReplicaStorage(),
     };

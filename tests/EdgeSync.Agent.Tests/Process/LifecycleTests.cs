@@ -32,4 +32,17 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("in use by another edgesync agent", error.Message, StringComparison.Ordinal);
         Assert.Contains("exited with 1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_port_in_use_is_exit_1_with_one_line()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var child = new ChildProcess(["run", "--node-id", "life", "--data-dir", _dir.Path, "--api", $"127.0.0.1:{port}"], new Dictionary<string, string> { ["EDGESYNC_Store__Engine"] = "memory" });
+        Assert.Equal(1, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(child.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("edgesync:", StringComparison.Ordinal));
+        Assert.Contains("address already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", child.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -1,1 +1,3 @@
-Console.WriteLine("edgesync");
+using EdgeSync.Agent.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace EdgeSync.Agent.Cli;
+
+/// <summary>Options every client command takes, and how they make an <see cref="AgentClient"/>.</summary>
+public sealed class ClientOptions
+{
+    public const string DefaultApi = "http://127.0.0.1:7070";
+
+    public Option<string> Api { get; } = new("--api")
+    {
+        Description = "The agent's HTTP API",
+        DefaultValueFactory = _ => DefaultApi,
+        HelpName = "URL",
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = "Bearer token, when the agent sets Api:Token",
+        HelpName = "TOKEN",
+    };
+
+    public Option<string?> Timeout { get; } = new("--timeout")
+    {
+        Description = "How long to wait for the agent, e.g. 10s (default 30s)",
+        HelpName = "DURATION",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Api);
+        command.Options.Add(Token);
+        command.Options.Add(Timeout);
+    }
+
+    public AgentClient Create(ParseResult parse)
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        if (parse.GetValue(Timeout) is { } t && !Config.DurationText.TryParse(t, out timeout))
+        {
+            throw new CliFailure($"--timeout must be {Config.DurationText.Hint} (got '{t}')", ExitCodes.Usage);
+        }
+
+        return new AgentClient(parse.GetValue(Api) ?? DefaultApi, parse.GetValue(Token), timeout);
+    }
+}

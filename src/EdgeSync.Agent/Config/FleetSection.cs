@@ -1,0 +1,61 @@
+using EdgeSync.Core.Clocks;
+
+namespace EdgeSync.Agent.Config;
+
+/// <summary>Config section <c>Fleet</c>: the fleet's name (MQTT topic root), members and key.</summary>
+public sealed class FleetSection
+{
+    public string Name { get; set; } = "default";
+
+    /// <summary>Node ids; empty means "just this node" (resolved by <see cref="AgentConfig"/>).</summary>
+    public IReadOnlyList<string> Members { get; set; } = [];
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Shared secret that authenticates every fleet message (HMAC); optional.</summary>
+    public string? Key { get; set; }
+
+    public static FleetSection Read(SectionReader r)
+    {
+        var s = new FleetSection();
+        s.Name = r.String(nameof(Name), s.Name);
+        s.Members = r.List(nameof(Members)) ?? s.Members;
+        s.HeartbeatInterval = r.Duration(nameof(HeartbeatInterval), s.HeartbeatInterval);
+        s.Key = r.OptionalString(nameof(Key));
+        r.RejectUnknown();
+        return s;
+    }
+
+    public IEnumerable<string> Validate(string nodeId)
+    {
+        if (!NodeId.IsValid(Name))
+        {
+            yield return $"Fleet:Name must be {NodeId.Rule} (got '{Name}')";
+        }
+
+        foreach (var m in Members.Where(m => !NodeId.IsValid(m)))
+        {
+            yield return $"Fleet:Members contains '{m}', which is not a node id ({NodeId.Rule})";
+        }
+
+        foreach (var dup in Members.GroupBy(m => m, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"Fleet:Members lists '{dup.Key}' more than once";
+        }
+
+        if (Members.Count > 0 && !Members.Contains(nodeId, StringComparer.Ordinal))
+        {
+            yield return $"Fleet:Members must include this node's id '{nodeId}' (got {string.Join(", ", Members)})";
+        }
+
+        if (HeartbeatInterval < TimeSpan.FromMilliseconds(50) || HeartbeatInterval > TimeSpan.FromSeconds(60))
+        {
+            yield return $"Fleet:HeartbeatInterval must be between 50ms and 60s (got {DurationText.Format(HeartbeatInterval)})";
+        }
+
+        if (Key is { Length: < 16 })
+        {
+            yield return "Fleet:Key must be at least 16 characters (got a shorter one)";
+        }
+    }
+}

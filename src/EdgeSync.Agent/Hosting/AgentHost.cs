@@ -1,0 +1,103 @@
+using EdgeSync.Agent.Config;
+using EdgeSync.Agent.Http;
+using EdgeSync.Agent.Metrics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+
+namespace EdgeSync.Agent.Hosting;
+
+/// <summary>
+/// <c>edgesync run</c>: the generic host with Kestrel's minimal API, systemd integration and
+/// quiet single-line logs. The store is opened before the host and closed after it, so a
+/// SIGTERM first drains HTTP requests, then commits the last batch.
+/// </summary>
+public static class AgentHost
+{
+    public static async Task RunAsync(AgentConfig config, CancellationToken cancel)
+    {
+        using var store = new AgentStore(config, TimeProvider.System);
+        await using var app = Build(config, store);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSync");
+        if (config.Store.Engine == StoreSection.LiteDb && !StorageFactory.LiteDbAvailable)
+        {
+            log.LogWarning("The LiteDB engine is not built in yet: data is kept in memory and lost when the agent stops");
+        }
+
+        await app.StartAsync(cancel);
+        log.LogInformation(
+            "edgesync {Version} node {Node} serving http://{Listen} (store {Engine} in {DataDir}, fleet '{Fleet}' of {Members})",
+            AgentVersion.Text, config.Node.Id, config.Api.Listen, config.Store.Engine, config.Node.DataDir, config.Fleet.Name, config.Members.Count);
+        await app.WaitForShutdownAsync(cancel);
+        log.LogInformation("edgesync stopping: committing the last batch");
+    }
+
+    public static WebApplication Build(AgentConfig config, AgentStore store)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+
+        // Our configuration is already layered and validated; keep ASP.NET's own sources
+        // (appsettings.json, ASPNETCORE_URLS, ...) from changing what we listen on.
+        builder.Configuration.Sources.Clear();
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        // A failed start (e.g. port in use) is reported by `run` as one line; skip the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        if (config.Logging is { } logging)
+        {
+            builder.Logging.AddConfiguration(logging);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.IncludeScopes = false;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        // Under systemd: READY=1 once serving, STOPPING=1 on stop, journald-style log lines.
+        builder.Host.UseSystemd();
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(config.Api.Endpoint);
+            k.Limits.MaxRequestBodySize = config.Api.MaxRequestBytes;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(store.Service);
+        services.AddSingleton<IClusterView, SoloClusterView>();
+        services.AddSingleton<IConsistencyCoordinator, SoloCoordinator>();
+        services.AddSingleton<ILedStatus, NoLeds>();
+        services.AddSingleton<AppliedSignal>();
+        services.AddSingleton<SessionGate>();
+        services.AddSingleton<RequestGate>();
+        services.AddSingleton<AgentMetrics>();
+        services.AddSingleton(_ => new PrometheusExporter(AgentMetrics.MeterName));
+        services.AddSingleton<KvEndpoints>();
+        services.AddSingleton<ListEndpoint>();
+        services.AddSingleton<StatusEndpoints>();
+        services.AddHostedService<SystemdWatchdog>();
+
+        var app = builder.Build();
+
+        // The exporter must listen before the instruments are created.
+        app.Services.GetRequiredService<PrometheusExporter>();
+        ApiRoutes.Map(app);
+        return app;
+    }
+}

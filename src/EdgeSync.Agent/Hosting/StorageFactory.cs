@@ -1,0 +1,21 @@
+using EdgeSync.Agent.Config;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Agent.Hosting;
+
+/// <summary>Picks the storage engine named by <c>Store:Engine</c>.</summary>
+public static class StorageFactory
+{
+    public const string DatabaseFile = "replica.db";
+
+    /// <summary>False until the LiteDB adapter is wired in below.</summary>
+    public static bool LiteDbAvailable => false;
+
+    public static IReplicaStorage Create(StoreSection store, string dataDir) => store.Engine switch
+    {
+        // PENDING: the LiteDB adapter lives on branch h/store; once merged this line becomes
+        // `LiteDbReplicaStorage.Open(Path.Combine(dataDir, DatabaseFile))` and LiteDbAvailable true.
+        StoreSection.LiteDb => new InMemoryReplicaStorage(),
+        _ => new InMemoryReplicaStorage(),
+    };
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EdgeSync.Agent.Config;
+using EdgeSync.Agent.Hosting;
+using EdgeSync.Agent.Metrics;
+using EdgeSync.Agent.Storage;
+using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Agent.Http;
+
+/// <summary>
+/// PUT/GET/DELETE /v1/kv/{key}. Writes go through the group-commit writer and are answered
+/// only once durable; reads run between batches. Every answer carries the session token.
+/// </summary>
+public sealed class KvEndpoints(
+    ReplicaService store,
+    AgentConfig config,
+    RequestGate gate,
+    AgentMetrics metrics)
+{
+    public async Task PutAsync(HttpContext ctx)
+    {
+        var key = KeyPath.FromRequest(ctx);
+        var opts = RequestOptions.Parse(ctx);
+        var json = await ReadValueAsync(ctx);
+        await WriteAsync(ctx, key, opts, "put", r => r.Put(key, json, opts.Context));
+    }
+
+    public async Task DeleteAsync(HttpContext ctx)
+    {
+        var key = KeyPath.FromRequest(ctx);
+        var opts = RequestOptions.Parse(ctx);
+        await WriteAsync(ctx, key, opts, "delete", r => r.Delete(key, opts.Context));
+    }
+
+    public async Task GetAsync(HttpContext ctx)
+    {
+        var key = KeyPath.FromRequest(ctx);
+        var opts = RequestOptions.Parse(ctx);
+        await gate.PrepareAsync(ctx, opts);
+        var read = store.Read(r => r.Get(key));
+        if (!await gate.Coordinator.AwaitReadAsync(opts.Consistency, key, opts.Timeout, ctx.RequestAborted))
+        {
+            throw RequestGate.QuorumUnavailable(opts.Consistency);
+        }
+
+        metrics.Read("get");
+        var session = opts.Session.Clone();
+        AddUpdates(session, read.State);
+        ctx.Response.Headers[RequestOptions.SessionHeader] = session.Encode();
+        ctx.Response.Headers[RequestOptions.ContextHeader] = read.Context.Encode();
+        if (!read.Found)
+        {
+            throw new ApiException(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"Key '{key}' does not exist.");
+        }
+
+        await JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("key", key);
+            WriteValues(w, read.Values);
+            w.WriteBoolean("conflict", read.Conflict);
+            w.WriteString("context", read.Context.Encode());
+            w.WriteString("consistency", RequestOptions.Name(opts.Consistency));
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Values are stored as JSON text and returned as JSON, not as strings.</summary>
+    public static void WriteValues(Utf8JsonWriter w, IEnumerable<Sibling> values)
+    {
+        w.WriteStartArray("values");
+        foreach (var v in values)
+        {
+            w.WriteRawValue(v.Value!);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The node-wide updates a client has now seen through this state (tombstones too).</summary>
+    public static void AddUpdates(DotSet session, KeyState? state)
+    {
+        foreach (var s in state?.Siblings ?? [])
+        {
+            session.Add(s.Update);
+        }
+    }
+
+    private async Task WriteAsync(HttpContext ctx, string key, RequestOptions opts, string op, Func<Replica, WriteResult> write)
+    {
+        await gate.PrepareAsync(ctx, opts);
+        var started = Stopwatch.GetTimestamp();
+        WriteResult result;
+        try
+        {
+            result = await store.WriteAsync(write);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The store is not accepting writes (it failed or the agent is stopping).");
+        }
+
+        if (!result.Ok)
+        {
+            throw Refused(result);
+        }
+
+        metrics.Write(op, Stopwatch.GetElapsedTime(started));
+        var session = opts.Session.Clone();
+        session.Add(result.Update);
+        ctx.Response.Headers[RequestOptions.SessionHeader] = session.Encode();
+        var context = result.State!.Context.Encode();
+        ctx.Response.Headers[RequestOptions.ContextHeader] = context;
+        if (!await gate.Coordinator.AwaitWriteAsync(opts.Consistency, result.Update, opts.Timeout, ctx.RequestAborted))
+        {
+            throw new ApiException(
+                StatusCodes.Status503ServiceUnavailable,
+                ErrorCodes.QuorumUnavailable,
+                $"The write is stored on this node but did not reach consistency={RequestOptions.Name(opts.Consistency)} within {DurationText.Format(opts.Timeout)}.");
+        }
+
+        await JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("key", key);
+            w.WriteString("context", context);
+            w.WriteString("consistency", RequestOptions.Name(opts.Consistency));
+            w.WriteEndObject();
+        });
+    }
+
+    private static ApiException Refused(WriteResult result) => result.Status switch
+    {
+        WriteStatus.InvalidKey => ApiException.BadRequest(ErrorCodes.InvalidKey, result.Message!),
+        WriteStatus.InvalidValue => ApiException.BadRequest(ErrorCodes.InvalidValue, result.Message!),
+        WriteStatus.ValueTooLarge => ApiException.BadRequest(ErrorCodes.ValueTooLarge, result.Message!),
+        WriteStatus.TooManySiblings => new ApiException(StatusCodes.Status409Conflict, ErrorCodes.TooManySiblings, result.Message!),
+        WriteStatus.NotFound => new ApiException(StatusCodes.Status404NotFound, ErrorCodes.NotFound, result.Message!),
+        _ => new ApiException(StatusCodes.Status500InternalServerError, ErrorCodes.Internal, result.Message ?? "The write failed."),
+    };
+
+    /// <summary>Read the body, stopping as soon as it is over the value limit.</summary>
+    private async Task<string> ReadValueAsync(HttpContext ctx)
+    {
+        var limit = config.Store.MaxValueBytes;
+        if (ctx.Request.ContentLength > limit)
+        {
+            throw TooLarge(ctx.Request.ContentLength.Value, limit);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 16 * 1024));
+        var body = ctx.Request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var n = await body.ReadAsync(memory, ctx.RequestAborted);
+            if (n == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(n);
+            if (buffer.WrittenCount > limit)
+            {
+                throw TooLarge(buffer.WrittenCount, limit);
+            }
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(buffer.WrittenSpan);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw ApiException.BadRequest(ErrorCodes.InvalidValue, "The value is not valid UTF-8.");
+        }
+    }
+
+    private static ApiException TooLarge(long got, int limit) => ApiException.BadRequest(
+        ErrorCodes.ValueTooLarge, $"The value is larger than {limit} bytes (at least {got}); Store:MaxValueBytes is the limit.");
+}

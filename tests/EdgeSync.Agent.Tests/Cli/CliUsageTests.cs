@@ -1,0 +1,49 @@
+using EdgeSync.Agent.Tests.Process;
+
+namespace EdgeSync.Agent.Tests.Cli;
+
+/// <summary>CLI behaviour that needs no agent: usage errors, unreachable agent, version and help.</summary>
+public sealed class CliUsageTests
+{
+    [Fact]
+    public async Task Unreachable_agent_is_exit_1_with_one_clear_line()
+    {
+        var port = FreePort.Next();
+        var result = await EdgesyncCli.RunAsync("get", "k", "--api", $"http://127.0.0.1:{port}");
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith($"edgesync: cannot reach the agent at http://127.0.0.1:{port}/", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("put", "only-a-key")]
+    [InlineData("frobnicate")]
+    [InlineData("get", "k", "--no-such-flag")]
+    [InlineData("get", "k", "--api", "not a url")]
+    public async Task Bad_usage_is_exit_2_with_one_line(params string[] args)
+    {
+        var result = await EdgesyncCli.RunAsync(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("edgesync: ", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        var result = await EdgesyncCli.RunAsync("--version");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "--help")]
+    [InlineData("put", "--help")]
+    public async Task Help_works_everywhere(params string[] args)
+    {
+        var result = await EdgesyncCli.RunAsync(args);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Reflection;
+
+namespace EdgeSync.Agent.Tests.Process;
+
+/// <summary>
+/// Finds the built edgesync.dll to run as a child process: the copy the project reference puts
+/// next to the tests (whatever -c was used), else the agent project's own output.
+/// </summary>
+public static class AgentBinary
+{
+    public static string Path { get; } = Locate();
+
+    private static string Locate()
+    {
+        var here = AppContext.BaseDirectory;
+        if (IsRunnable(here))
+        {
+            return System.IO.Path.Combine(here, "edgesync.dll");
+        }
+
+        var configuration = typeof(AgentBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var dir = new DirectoryInfo(here); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "EdgeSync.sln")))
+            {
+                var output = System.IO.Path.Combine(dir.FullName, "src", "EdgeSync.Agent", "bin", configuration, "net10.0");
+                if (IsRunnable(output))
+                {
+                    return System.IO.Path.Combine(output, "edgesync.dll");
+                }
+
+                break;
+            }
+        }
+
+        throw new FileNotFoundException($"edgesync.dll with its runtimeconfig was not found next to the tests ({here}) nor in the agent's {configuration} output; build the solution first.");
+    }
+
+    private static bool IsRunnable(string dir) =>
+        File.Exists(System.IO.Path.Combine(dir, "edgesync.dll")) && File.Exists(System.IO.Path.Combine(dir, "edgesync.runtimeconfig.json"));
+}

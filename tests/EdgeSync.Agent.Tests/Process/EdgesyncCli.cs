@@ -1,0 +1,12 @@
+namespace EdgeSync.Agent.Tests.Process;
+
+/// <summary>Runs one edgesync CLI command to completion.</summary>
+public static class EdgesyncCli
+{
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var child = new ChildProcess(args);
+        var code = await child.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return new CliResult(code, child.Stdout, child.Stderr);
+    }
+}

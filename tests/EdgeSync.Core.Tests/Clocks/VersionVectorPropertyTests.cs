@@ -5,7 +5,7 @@ namespace EdgeSync.Core.Tests.Clocks;
 
 public class VersionVectorPropertyTests
 {
-    private const long Iter = 1000;
+    private const long Iter = 500;
 
     private static readonly Gen<(VersionVector, VersionVector)> Two = Gen.Select(ClockGens.Vector, ClockGens.Vector);
 

@@ -64,6 +64,15 @@ public class DotSetPropertyTests
         }, iter: Iter);
 
     [Fact]
+    public void Union_with_itself_changes_nothing() =>
+        ClockGens.Set.Sample(a =>
+        {
+            var self = a.Clone();
+            self.UnionWith(self);
+            AssertSame(a, self);
+        }, iter: Iter);
+
+    [Fact]
     public void ContainsAll_agrees_with_subset() =>
         Two.Sample((a, b) =>
         {

@@ -139,4 +139,16 @@ public class KeyStateCodecTests
             new Random(seed).Shuffle(shuffled);
             Assert.Equal(KeyStateCodec.Encode(h.MergeAll(h.Snapshots)), KeyStateCodec.Encode(h.MergeAll(shuffled)));
         }, iter: 100);
+
+    [Fact]
+    public void A_state_with_a_duplicated_version_is_rejected()
+    {
+        var version = new Sibling(new Dot("a", 1), 1, new HybridTimestamp(1, 0), "1", VersionVector.Empty);
+        var forged = new KeyState("k", ImmutableArray.Create(version, version), DotSet.Parse("a:1"));
+
+        // Accepted, it would make the replica throw (duplicate dictionary key) on Apply.
+        Assert.Throws<ArgumentException>(() => new Node("b").Replica.Apply(forged));
+        var error = Assert.Throws<FormatException>(() => KeyStateCodec.Decode(KeyStateCodec.Encode(forged)));
+        Assert.Contains("a:1", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -61,6 +61,15 @@ public static class KeyStateOps
     /// </summary>
     public static KeyState Write(KeyState local, DotSet clientContext, Sibling fresh, ConflictPolicy policy)
     {
+        // Under LWW the timestamp decides, so a write supersedes what this node holds. A client
+        // context read elsewhere may name versions this node has not seen, with timestamps its
+        // clock never passed; claiming them superseded lets replicas drop each other's winners
+        // (the key ends up with no value at all).
+        if (policy == ConflictPolicy.Lww)
+        {
+            clientContext = local.Context;
+        }
+
         var kept = new List<Sibling>(local.Siblings.Length + 1);
         var past = VersionVector.Empty;
         foreach (var s in local.Siblings)

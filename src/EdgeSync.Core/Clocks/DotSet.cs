@@ -97,6 +97,13 @@ public sealed class DotSet : IEquatable<DotSet>
     /// <summary>Union in place.</summary>
     public void UnionWith(DotSet other)
     {
+        // A set united with itself is unchanged; enumerating our own extras while adding to
+        // them would throw (SortedSet bumps its version even when the item is present).
+        if (ReferenceEquals(other, this))
+        {
+            return;
+        }
+
         foreach (var (node, theirs) in other._entries)
         {
             AddPrefix(node, theirs.Base);

@@ -86,6 +86,7 @@ public static class KeyStateCodec
             }
 
             var siblings = ImmutableArray.CreateBuilder<Sibling>(count);
+            var dots = new HashSet<Dot>();
             for (var i = 0; i < count; i++)
             {
                 var node = reader.ReadString();
@@ -103,6 +104,12 @@ public static class KeyStateCodec
                 if (counter <= 0 || seq <= 0)
                 {
                     throw new FormatException("Bad dot.");
+                }
+
+                // Merging relies on one version per dot; a duplicate would crash it later.
+                if (!dots.Add(new Dot(node, counter)))
+                {
+                    throw new FormatException($"Duplicate version {node}:{counter}.");
                 }
 
                 siblings.Add(new Sibling(new Dot(node, counter), seq, new HybridTimestamp(wall, logical), value, past));

@@ -17,6 +17,10 @@ public static class KeyStateOps
         var remoteByDot = remote.Siblings.ToDictionary(s => s.Dot);
         var kept = new List<Sibling>(local.Siblings.Length + remote.Siblings.Length);
 
+        // What the versions dropped here had superseded. Under LWW a version's past holds the
+        // losers folded into it, which nothing else remembers, so the survivor must inherit it
+        // or tombstone purge stops waiting for them (and the result would depend on merge order).
+        var dropped = VersionVector.Empty;
         foreach (var l in local.Siblings)
         {
             if (remoteByDot.TryGetValue(l.Dot, out var r))
@@ -28,6 +32,10 @@ public static class KeyStateOps
             {
                 kept.Add(l);
             }
+            else
+            {
+                dropped = dropped.Merge(l.Past).With(l.Origin, l.Seq);
+            }
         }
 
         foreach (var r in remote.Siblings)
@@ -36,11 +44,15 @@ public static class KeyStateOps
             {
                 kept.Add(r);
             }
+            else if (!localByDot.ContainsKey(r.Dot))
+            {
+                dropped = dropped.Merge(r.Past).With(r.Origin, r.Seq);
+            }
         }
 
         var context = local.Context.Clone();
         context.UnionWith(remote.Context);
-        return Normalise(local.Key, kept, context, policy);
+        return Normalise(local.Key, kept, context, policy, dropped);
     }
 
     /// <summary>
@@ -49,6 +61,15 @@ public static class KeyStateOps
     /// </summary>
     public static KeyState Write(KeyState local, DotSet clientContext, Sibling fresh, ConflictPolicy policy)
     {
+        // Under LWW the timestamp decides, so a write supersedes what this node holds. A client
+        // context read elsewhere may name versions this node has not seen, with timestamps its
+        // clock never passed; claiming them superseded lets replicas drop each other's winners
+        // (the key ends up with no value at all).
+        if (policy == ConflictPolicy.Lww)
+        {
+            clientContext = local.Context;
+        }
+
         var kept = new List<Sibling>(local.Siblings.Length + 1);
         var past = VersionVector.Empty;
         foreach (var s in local.Siblings)
@@ -67,16 +88,16 @@ public static class KeyStateOps
         var context = local.Context.Clone();
         context.UnionWith(clientContext);
         context.Add(fresh.Dot);
-        return Normalise(local.Key, kept, context, policy);
+        return Normalise(local.Key, kept, context, policy, VersionVector.Empty);
     }
 
     /// <summary>Versions that would remain beside a new write with this context.</summary>
     public static int RemainingAfterWrite(KeyState local, DotSet clientContext) =>
         local.Siblings.Count(s => !clientContext.Contains(s.Dot));
 
-    private static KeyState Normalise(string key, List<Sibling> siblings, DotSet context, ConflictPolicy policy)
+    private static KeyState Normalise(string key, List<Sibling> siblings, DotSet context, ConflictPolicy policy, VersionVector dropped)
     {
-        if (policy == ConflictPolicy.Lww && siblings.Count > 1)
+        if (policy == ConflictPolicy.Lww && (siblings.Count > 1 || (siblings.Count == 1 && !siblings[0].Past.Dominates(dropped))))
         {
             // Fold the losers into the winner's past so tombstone GC still waits for them.
             var winner = siblings[0];
@@ -88,7 +109,7 @@ public static class KeyStateOps
                 }
             }
 
-            var past = winner.Past;
+            var past = winner.Past.Merge(dropped);
             foreach (var s in siblings)
             {
                 if (s.Dot != winner.Dot)

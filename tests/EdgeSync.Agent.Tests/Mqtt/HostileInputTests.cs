@@ -29,7 +29,8 @@ public sealed class HostileInputTests : IAsyncLifetime
         async Task Publish(string topic, byte[] payload) =>
             await stranger.PublishBinaryAsync(topic, payload, MqttQualityOfServiceLevel.AtLeastOnce);
 
-        await Publish(root + "push/mallory/extra", [1]);                     // malformed topic (too deep)
+        await Publish(root + "push/mallory/extra", [1]);                     // matches no subscription: the broker filters it
+        await Publish(root + "to/a/sync-req/mallory/extra", [1]);            // malformed topic (too deep)
         await Publish(root + "to/a/sync-req", [1]);                          // directed without a sender
         await Publish(root + "push/mallory", new byte[64 * 1024 + 1]);      // oversized
         await Publish(root + "presence/mallory", Encoding.UTF8.GetBytes("{\"status\":"));  // truncated JSON

@@ -10,7 +10,7 @@ namespace EdgeSync.Agent.Mqtt;
 /// written to the inbox, recognised as our own probe or echo, or dropped and counted — never thrown on.
 /// </summary>
 internal sealed class InboundFilter(TopicScheme topics, string self, int maxPayloadBytes, MqttTransportStats stats,
-    ChannelWriter<FleetMessage> inbox, Action<long> probeEchoed)
+    ChannelWriter<FleetMessage> inbox, Action<long> probeEchoed, Action inbound)
 {
     public Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
     {
@@ -20,6 +20,7 @@ internal sealed class InboundFilter(TopicScheme topics, string self, int maxPayl
 
     public void Handle(MqttApplicationMessage message)
     {
+        inbound();
         if (!topics.TryParse(message.Topic, out var topic))
         {
             stats.Drop(DropReason.MalformedTopic);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,12 +23,11 @@ public sealed class MqttFleetConnection : IAsyncDisposable
     private readonly MqttClientFactory _factory = new();
     private readonly Dictionary<BrokerEndpoint, MqttProtocolVersion> _versions = [];
     private readonly InboundFilter _inbound;
+    private readonly LinkSupervisor _supervisor;
     private readonly CancellationTokenSource _stop = new();
     private volatile IMqttClient? _client;
-    private volatile ProbeWaiter? _probe;
     private Task? _loop;
     private int _brokerIndex;
-    private long _probeSeq;
 
     public MqttFleetConnection(MqttFleetOptions options, TimeProvider time, Random random, ILogger? logger = null)
     {
@@ -46,7 +44,8 @@ public sealed class MqttFleetConnection : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _inbound = new InboundFilter(Topics, options.NodeId, options.MaxPayloadBytes, Stats, _inbox.Writer, OnProbeEcho);
+        _supervisor = new LinkSupervisor(options, time, Stats, Topics.Probe(options.NodeId));
+        _inbound = new InboundFilter(Topics, options.NodeId, options.MaxPayloadBytes, Stats, _inbox.Writer, _supervisor.ProbeEchoed, _supervisor.Inbound);
     }
 
     public TopicScheme Topics { get; }
@@ -171,7 +170,8 @@ public sealed class MqttFleetConnection : IAsyncDisposable
                 Stats.Connected();
                 _log.LogInformation("MQTT connected to {Broker} (MQTT {Version})", CurrentBroker, CurrentProtocol);
                 Raise(Connected, link.Broker);
-                reason = await SuperviseAsync(link, ct).ConfigureAwait(false);
+                // Only a link that carried traffic resets the backoff, so a flapping one still backs off.
+                reason = await _supervisor.SuperviseAsync(link.Client, link.Lost, _backoff.Reset, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -269,56 +269,6 @@ public sealed class MqttFleetConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends our probe every interval and waits for it to come back through the broker; returns why the link ended.</summary>
-    private async Task<string> SuperviseAsync(Link link, CancellationToken ct)
-    {
-        var probeTopic = Topics.Probe(NodeId);
-        while (true)
-        {
-            using (var tick = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                var wait = Task.Delay(_options.ProbeInterval, _time, tick.Token);
-                if (await Task.WhenAny(wait, link.Lost).ConfigureAwait(false) == link.Lost)
-                    return await link.Lost.ConfigureAwait(false);
-                await tick.CancelAsync().ConfigureAwait(false);
-                await wait.ConfigureAwait(false); // throws when stopping
-            }
-
-            var seq = Interlocked.Increment(ref _probeSeq);
-            var probe = new ProbeWaiter(seq);
-            _probe = probe;
-            var payload = new byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(payload, seq);
-            var started = _time.GetTimestamp();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var timer = Task.Delay(_options.ProbeTimeout, _time, deadline.Token);
-            try
-            {
-                await link.Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(probeTopic).WithPayload(payload).Build(), deadline.Token)
-                    .WaitAsync(_options.ProbeTimeout, _time, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
-            {
-                Stats.LivenessFailed();
-                return $"probe publish failed: {ex.Message}";
-            }
-
-            var done = await Task.WhenAny(probe.Echo.Task, timer, link.Lost).ConfigureAwait(false);
-            await deadline.CancelAsync().ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            if (done == link.Lost)
-                return await link.Lost.ConfigureAwait(false);
-            if (done == timer)
-            {
-                Stats.LivenessFailed();
-                return $"probe not back within {_options.ProbeTimeout.TotalMilliseconds:0} ms";
-            }
-
-            Stats.ProbeRoundTrip(_time.GetElapsedTime(started));
-            _backoff.Reset(); // only a link that carried traffic resets the backoff, so a flapping one still backs off
-        }
-    }
-
     private async Task TearDownAsync(Link link, bool graceful)
     {
         if (graceful && link.Client.IsConnected)
@@ -339,13 +289,6 @@ public sealed class MqttFleetConnection : IAsyncDisposable
         link.Client.Dispose();
     }
 
-    private void OnProbeEcho(long seq)
-    {
-        var probe = _probe;
-        if (probe is not null && probe.Seq == seq)
-            probe.Echo.TrySetResult();
-    }
-
     private MqttApplicationMessage PresenceMessage(bool online) =>
         new MqttApplicationMessageBuilder().WithTopic(Topics.Presence(NodeId))
             .WithPayload(new PresenceInfo(NodeId, online).ToJson())
@@ -364,10 +307,4 @@ public sealed class MqttFleetConnection : IAsyncDisposable
     }
 
     private sealed record Link(IMqttClient Client, BrokerEndpoint Broker, Task<string> Lost);
-
-    private sealed class ProbeWaiter(long seq)
-    {
-        public long Seq { get; } = seq;
-        public TaskCompletionSource Echo { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

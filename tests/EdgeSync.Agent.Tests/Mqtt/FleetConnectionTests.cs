@@ -69,7 +69,13 @@ public sealed class FleetConnectionTests : IAsyncLifetime
         // a reconnects by itself and says online again.
         var back = await Eventually.ReadAsync(b.Inbox, m => m.Channel == FleetChannel.Presence && m.From == "a", "b sees a online again");
         Assert.True(PresenceInfo.TryParse(back.Payload.Span, out var p3) && p3!.Online);
-        Assert.True(a.Stats.Connects >= 2);
+        await Eventually.TrueAsync(() => a.IsConnected && a.Stats.Connects == 2, "a counts its second connection");
+
+        // A clean stop says offline itself (a clean DISCONNECT suppresses the last will).
+        await a.StopAsync();
+        var stopped = await Eventually.ReadAsync(b.Inbox, m => m.Channel == FleetChannel.Presence && m.From == "a", "b sees a's goodbye");
+        Assert.True(PresenceInfo.TryParse(stopped.Payload.Span, out var p4) && !p4!.Online);
+        Assert.False(a.IsConnected);
     }
 
     [Theory]

@@ -12,8 +12,9 @@ public class InboundFilterTests
     private readonly Channel<FleetMessage> _inbox = Channel.CreateBounded<FleetMessage>(2);
     private readonly List<long> _probes = [];
     private readonly InboundFilter _filter;
+    private int _inbound;
 
-    public InboundFilterTests() => _filter = new InboundFilter(_topics, "me", 1024, _stats, _inbox.Writer, _probes.Add);
+    public InboundFilterTests() => _filter = new InboundFilter(_topics, "me", 1024, _stats, _inbox.Writer, _probes.Add, () => _inbound++);
 
     private void Send(string topic, byte[] payload, bool retain = false) =>
         _filter.Handle(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).Build());
@@ -59,6 +60,7 @@ public class InboundFilterTests
         Assert.False(_inbox.Reader.TryRead(out _));
         Assert.Equal(2, _stats.OwnEchoes);
         Assert.Equal([258L], _probes);
+        Assert.Equal(3, _inbound); // every arrival proves the link alive
     }
 
     [Fact]

@@ -38,6 +38,7 @@ internal sealed class InboundFilter(TopicScheme topics, string self, int maxPayl
             case FleetChannel.Probe when topic.From == self && message.Payload.Length == 8:
                 Span<byte> seq = stackalloc byte[8];
                 message.Payload.CopyTo(seq);
+                stats.Received(FleetChannel.Probe, 8);
                 probeEchoed(BinaryPrimitives.ReadInt64BigEndian(seq));
                 return;
             case FleetChannel.Probe:

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
 
 namespace EdgeSync.Agent.Mqtt;
@@ -10,7 +11,7 @@ namespace EdgeSync.Agent.Mqtt;
 /// within <see cref="MqttFleetOptions.ProbeTimeout"/>. Any other message arriving meanwhile also proves the
 /// link alive, so a probe queued behind a burst of pushes does not tear down a busy but healthy link.
 /// </summary>
-internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time, MqttTransportStats stats, string probeTopic)
+internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time, MqttTransportStats stats, string probeTopic, ILogger log)
 {
     private volatile ProbeWaiter? _probe;
     private long _probeSeq;
@@ -41,6 +42,7 @@ internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time
                 await wait.ConfigureAwait(false); // throws when stopping
             }
 
+            log.LogTrace("MQTT probe {Seq}", _probeSeq + 1);
             var probe = new ProbeWaiter(Interlocked.Increment(ref _probeSeq));
             _probe = probe;
             var payload = new byte[8];
@@ -52,6 +54,7 @@ internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time
             {
                 var message = new MqttApplicationMessageBuilder().WithTopic(probeTopic).WithPayload(payload).Build();
                 await client.PublishAsync(message, deadline.Token).WaitAsync(options.ProbeTimeout, time, ct).ConfigureAwait(false);
+                stats.Sent(FleetChannel.Probe, payload.Length);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
             {

@@ -44,7 +44,7 @@ public sealed class MqttFleetConnection : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _supervisor = new LinkSupervisor(options, time, Stats, Topics.Probe(options.NodeId));
+        _supervisor = new LinkSupervisor(options, time, Stats, Topics.Probe(options.NodeId), _log);
         _inbound = new InboundFilter(Topics, options.NodeId, options.MaxPayloadBytes, Stats, _inbox.Writer, _supervisor.ProbeEchoed, _supervisor.Inbound);
     }
 
@@ -246,13 +246,13 @@ public sealed class MqttFleetConnection : IAsyncDisposable
 
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new InvalidOperationException($"broker {broker} refused the connection: {result.ResultCode} {result.ReasonString}");
-                if (!result.IsSessionPresent)
-                {
-                    var subscribed = await client.SubscribeAsync(MqttClientOptionsFactory.Subscriptions(Topics, NodeId, version), linked.Token).ConfigureAwait(false);
-                    var refused = subscribed.Items.FirstOrDefault(item => (int)item.ResultCode > 2);
-                    if (refused is not null)
-                        throw new InvalidOperationException($"broker {broker} refused subscription {refused.TopicFilter.Topic}: {refused.ResultCode}");
-                }
+                _log.LogDebug("MQTT CONNACK from {Broker}: session present {Present}", broker, result.IsSessionPresent);
+                // Subscribe even when the session is present: a session can outlive an attempt that failed
+                // before its SUBSCRIBE (seen with the embedded broker), and subscribing again is idempotent.
+                var subscribed = await client.SubscribeAsync(MqttClientOptionsFactory.Subscriptions(Topics, NodeId, version), linked.Token).ConfigureAwait(false);
+                var refused = subscribed.Items.FirstOrDefault(item => (int)item.ResultCode > 2);
+                if (refused is not null)
+                    throw new InvalidOperationException($"broker {broker} refused subscription {refused.TopicFilter.Topic}: {refused.ResultCode}");
 
                 var online = PresenceMessage(online: true);
                 await client.PublishAsync(online, linked.Token).ConfigureAwait(false);

@@ -50,6 +50,12 @@ public sealed class MqttTransportStats
     /// <summary>Round trip of the last successful liveness probe through the broker.</summary>
     public TimeSpan LastProbeRoundTrip => TimeSpan.FromTicks(Interlocked.Read(ref _lastProbeTicks));
 
+    /// <summary>One line for logs and test failures.</summary>
+    public override string ToString() =>
+        $"connects={Connects} failures={ConnectFailures} disconnects={Disconnects} liveness={LivenessFailures} fallbacks={ProtocolFallbacks} echoes={OwnEchoes} "
+        + string.Join(' ', Enum.GetValues<FleetChannel>().Select(c => $"{c}:out={SentMessages(c)}/in={ReceivedMessages(c)}"))
+        + " dropped:" + string.Join(',', Enum.GetValues<DropReason>().Select(r => $"{r}={Dropped(r)}"));
+
     internal void Sent(FleetChannel channel, int bytes)
     {
         Interlocked.Increment(ref _sentMessages[(int)channel]);

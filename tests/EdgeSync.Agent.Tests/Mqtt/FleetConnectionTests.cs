@@ -44,7 +44,9 @@ public sealed class FleetConnectionTests : IAsyncLifetime
         Assert.Equal(0, a.Stats.ReceivedMessages(FleetChannel.Push)); // no echo of its own push
         Assert.Equal(1, a.Stats.SentMessages(FleetChannel.Push));
         Assert.Equal(3, a.Stats.SentBytes(FleetChannel.Push));
-        Assert.True(a.Stats.LastProbeRoundTrip > TimeSpan.Zero || a.Stats.LivenessFailures == 0);
+        await Eventually.TrueAsync(() => a.Stats.ReceivedMessages(FleetChannel.Probe) > 0, "a's probes come back through the broker");
+        Assert.True(a.Stats.LastProbeRoundTrip > TimeSpan.Zero);
+        Assert.Equal(0, a.Stats.LivenessFailures);
     }
 
     [Theory]

@@ -7,7 +7,11 @@ namespace EdgeSync.Agent.Tests.Mqtt;
 public sealed class FleetHarness : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<ListLogger> _logs = [];
     private int _seed;
+
+    /// <summary>Every connection's log, for failure messages.</summary>
+    public string Logs => string.Join(Environment.NewLine, _logs);
 
     public string Fleet { get; } = "t" + Guid.NewGuid().ToString("N")[..8];
 
@@ -36,7 +40,9 @@ public sealed class FleetHarness : IAsyncDisposable
 
     public MqttFleetConnection Start(MqttFleetOptions options)
     {
-        var connection = Own(new MqttFleetConnection(options, TimeProvider.System, new Random(++_seed)));
+        var log = new ListLogger(options.NodeId);
+        _logs.Add(log);
+        var connection = Own(new MqttFleetConnection(options, TimeProvider.System, new Random(++_seed), log));
         connection.Start();
         return connection;
     }
@@ -44,7 +50,7 @@ public sealed class FleetHarness : IAsyncDisposable
     public async Task<MqttFleetConnection> ConnectedAsync(string node, params BrokerEndpoint[] brokers)
     {
         var connection = Start(node, brokers);
-        await Eventually.TrueAsync(() => connection.IsConnected, $"{node} connects");
+        await Eventually.TrueAsync(() => connection.IsConnected, $"{node} connects", details: () => $"{connection.Stats}{Environment.NewLine}{Logs}");
         return connection;
     }
 

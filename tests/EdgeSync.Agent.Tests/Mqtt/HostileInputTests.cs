@@ -38,7 +38,8 @@ public sealed class HostileInputTests : IAsyncLifetime
         await Publish(root + "probe/a", [1, 2]);                             // fake probe
         await Publish(root + "push/mallory", [0xEE]);                        // well-formed: passed on (codec judges the bytes)
 
-        var passed = await Eventually.ReadAsync(node.Inbox, m => m.Channel == FleetChannel.Push, "the well-formed message arrives after the garbage");
+        var passed = await Eventually.ReadAsync(node.Inbox, m => m.Channel == FleetChannel.Push, "the well-formed message arrives after the garbage",
+            details: () => $"({node.Stats}){Environment.NewLine}{_fleet.Logs}");
         Assert.Equal("mallory", passed.From);
         Assert.Equal(2, node.Stats.Dropped(DropReason.MalformedTopic));
         Assert.Equal(1, node.Stats.Dropped(DropReason.Oversized));

@@ -8,20 +8,20 @@ public static class Eventually
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(15);
 
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Func<string>? details = null)
     {
         var clock = Stopwatch.StartNew();
         var limit = timeout ?? Default;
         while (!condition())
         {
             if (clock.Elapsed > limit)
-                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what}");
+                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what} {details?.Invoke()}");
             await Task.Delay(10);
         }
     }
 
     /// <summary>Reads until an item matches; items that do not match are skipped (returned for inspection).</summary>
-    public static async Task<T> ReadAsync<T>(ChannelReader<T> reader, Func<T, bool> match, string what, TimeSpan? timeout = null)
+    public static async Task<T> ReadAsync<T>(ChannelReader<T> reader, Func<T, bool> match, string what, TimeSpan? timeout = null, Func<string>? details = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? Default);
         try
@@ -35,7 +35,7 @@ public static class Eventually
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"not within {(timeout ?? Default).TotalSeconds:0.#} s: {what}");
+            throw new TimeoutException($"not within {(timeout ?? Default).TotalSeconds:0.#} s: {what} {details?.Invoke()}");
         }
     }
 }

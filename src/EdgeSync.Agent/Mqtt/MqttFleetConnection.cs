@@ -177,13 +177,19 @@ public sealed class MqttFleetConnection : IAsyncDisposable
             {
                 reason = "stopped";
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A bug here must not end the loop for good: the node would stay isolated forever.
+                reason = $"internal error: {ex.Message}";
+                _log.LogError(ex, "MQTT connection loop failed; reconnecting");
+            }
             finally
             {
                 if (link is not null)
                 {
                     _client = null;
                     Stats.Disconnected();
-                    _log.LogWarning("MQTT connection to {Broker} ended: {Reason}", link.Broker, reason);
+                    _log.Log(ct.IsCancellationRequested ? LogLevel.Information : LogLevel.Warning, "MQTT connection to {Broker} ended: {Reason}", link.Broker, reason);
                     await TearDownAsync(link, graceful: ct.IsCancellationRequested).ConfigureAwait(false);
                     Raise(Disconnected, reason);
                 }

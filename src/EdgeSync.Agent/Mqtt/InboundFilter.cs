@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using MQTTnet;
 
@@ -35,11 +36,10 @@ internal sealed class InboundFilter(TopicScheme topics, string self, int maxPayl
 
         switch (topic.Channel)
         {
-            case FleetChannel.Probe when topic.From == self && message.Payload.Length == 8:
-                Span<byte> seq = stackalloc byte[8];
-                message.Payload.CopyTo(seq);
-                stats.Received(FleetChannel.Probe, 8);
-                probeEchoed(BinaryPrimitives.ReadInt64BigEndian(seq));
+            case FleetChannel.Probe when topic.From == self && message.Payload.Length <= 20
+                                          && long.TryParse(Encoding.ASCII.GetString(message.Payload), NumberStyles.None, CultureInfo.InvariantCulture, out var seq):
+                stats.Received(FleetChannel.Probe, (int)message.Payload.Length);
+                probeEchoed(seq);
                 return;
             case FleetChannel.Probe:
             case FleetChannel.Direct when topic.Target != self:

@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
@@ -45,8 +46,7 @@ internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time
             log.LogTrace("MQTT probe {Seq}", _probeSeq + 1);
             var probe = new ProbeWaiter(Interlocked.Increment(ref _probeSeq));
             _probe = probe;
-            var payload = new byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(payload, probe.Seq);
+            var payload = ProbePayload(probe.Seq);
             var started = time.GetTimestamp();
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var timer = Task.Delay(options.ProbeTimeout, time, deadline.Token);
@@ -78,6 +78,9 @@ internal sealed class LinkSupervisor(MqttFleetOptions options, TimeProvider time
             healthy();
         }
     }
+
+    /// <summary>The probe's sequence number as decimal text, so <c>mosquitto_sub</c> shows it readably.</summary>
+    public static byte[] ProbePayload(long seq) => Encoding.ASCII.GetBytes(seq.ToString(CultureInfo.InvariantCulture));
 
     private sealed class ProbeWaiter(long seq)
     {

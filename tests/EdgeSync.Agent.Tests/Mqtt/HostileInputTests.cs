@@ -35,7 +35,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         await Publish(root + "push/mallory", new byte[64 * 1024 + 1]);      // oversized
         await Publish(root + "presence/mallory", Encoding.UTF8.GetBytes("{\"status\":"));  // truncated JSON
         await Publish(root + "presence/mallory", new PresenceInfo("a", false).ToJson());   // lies about who it is
-        await Publish(root + "probe/a", [1, 2]);                             // fake probe
+        await Publish(root + "probe/a", [1, 2]);                             // fake probe (not a number)
         await Publish(root + "push/mallory", [0xEE]);                        // well-formed: passed on (codec judges the bytes)
 
         var passed = await Eventually.ReadAsync(node.Inbox, m => m.Channel == FleetChannel.Push, "the well-formed message arrives after the garbage",

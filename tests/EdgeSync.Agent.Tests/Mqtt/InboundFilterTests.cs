@@ -39,7 +39,7 @@ public class InboundFilterTests
         Send("edgesync/lab/whatever", [1]);
         Send(_topics.Push("pi1"), new byte[1025]);
         Send(_topics.Direct("other", "sync-req", "pi1"), [1]);
-        Send(_topics.Probe("other"), new byte[8]);
+        Send(_topics.Probe("other"), LinkSupervisor.ProbePayload(1));
         Send(_topics.Presence("pi1"), Encoding.UTF8.GetBytes("{not json"));
         Send(_topics.Presence("pi1"), new PresenceInfo("pi2", true).ToJson());
         Send(_topics.Presence("pi1"), []);
@@ -56,7 +56,7 @@ public class InboundFilterTests
     {
         Send(_topics.Push("me"), [1]);
         Send(_topics.Presence("me"), new PresenceInfo("me", true).ToJson(), retain: true);
-        Send(_topics.Probe("me"), [0, 0, 0, 0, 0, 0, 1, 2]);
+        Send(_topics.Probe("me"), LinkSupervisor.ProbePayload(258));
         Assert.False(_inbox.Reader.TryRead(out _));
         Assert.Equal(2, _stats.OwnEchoes);
         Assert.Equal([258L], _probes);

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeSync.Agent.Tests.Support;
+
+/// <summary>
+/// A real Mosquitto on a free loopback port with a throw-away config: anonymous, no persistence (a kill
+/// loses every session, as a broker crash does), TCP_NODELAY on (Nagle costs tens of ms per round trip).
+/// </summary>
+public sealed class MosquittoBroker : TestBroker
+{
+    private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"];
+    private readonly string _dir = Directory.CreateTempSubdirectory("edgesync-mosquitto-").FullName;
+    private int _port;
+    private Process? _process;
+
+    public override int Port => _port;
+
+    public string LogFile => Path.Combine(_dir, "mosquitto.log");
+
+    public static string Executable =>
+        Candidates.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("mosquitto is not installed: run `sudo apt-get install -y mosquitto`.");
+
+    public override async Task StartAsync()
+    {
+        if (_process is { HasExited: false })
+            return;
+        if (_port == 0)
+            _port = FreePort();
+        var config = Path.Combine(_dir, "mosquitto.conf");
+        await File.WriteAllTextAsync(config, $"""
+            listener {_port} 127.0.0.1
+            allow_anonymous true
+            set_tcp_nodelay true
+            persistence false
+            max_queued_messages 10000
+            log_dest file {LogFile}
+            log_type error
+            log_type warning
+            """);
+        var start = new ProcessStartInfo(Executable, ["-c", config])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start mosquitto");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitForListenerAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public override async Task KillAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+            return;
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task WaitForListenerAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process is { HasExited: true })
+                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}");
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, _port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20); // polling a condition under a deadline, not a timing assumption
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -13,7 +13,7 @@ public sealed class MosquittoBroker : TestBroker
     private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"];
     private readonly string _dir = Directory.CreateTempSubdirectory("edgesync-mosquitto-").FullName;
     private int _port;
-    private Process? _process;
+    private System.Diagnostics.Process? _process;
 
     public override int Port => _port;
 
@@ -46,7 +46,7 @@ public sealed class MosquittoBroker : TestBroker
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start mosquitto");
+        _process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("could not start mosquitto");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();

@@ -76,6 +76,7 @@ public static class FleetCodec
                     Head(w, Kind.StableVector, m.From);
                     w.Write(m.Term);
                     w.Write(m.Vector.ToString());
+                    w.Write(m.Frontier.ToString());
                     break;
                 case StepDownRequest m:
                     Head(w, Kind.StepDownRequest, m.From);
@@ -116,7 +117,7 @@ public static class FleetCodec
                 Kind.VoteResponse => new VoteResponse(from, NodeOf(r.ReadString()), Term(r.ReadInt64()), r.ReadBoolean()),
                 Kind.LeaderPing => new LeaderPing(from, Term(r.ReadInt64()), r.ReadInt64()),
                 Kind.LeaderAck => new LeaderAck(from, NodeOf(r.ReadString()), Term(r.ReadInt64()), r.ReadInt64()),
-                Kind.StableVector => new StableVector(from, Term(r.ReadInt64()), VersionVector.Parse(r.ReadString())),
+                Kind.StableVector => new StableVector(from, Term(r.ReadInt64()), VersionVector.Parse(r.ReadString()), VersionVector.Parse(r.ReadString())),
                 Kind.StepDownRequest => new StepDownRequest(from),
                 _ => throw new FormatException($"Unknown fleet message kind {(byte)kind}."),
             };

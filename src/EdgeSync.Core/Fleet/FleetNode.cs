@@ -15,7 +15,7 @@ public sealed class FleetNode
     private readonly TimeProvider _time;
     private readonly IFleetTransport _transport;
     private readonly Func<VersionVector> _appliedBase;
-    private readonly Action<VersionVector> _onStable;
+    private readonly Action<VersionVector, VersionVector> _onStable;
     private readonly Dictionary<string, VersionVector> _reported = new(StringComparer.Ordinal);
     private long _nextHeartbeatAt;
     private bool _brokerConnected = true;
@@ -28,7 +28,7 @@ public sealed class FleetNode
         IFleetTransport transport,
         IElectionStore electionStore,
         Func<VersionVector> appliedBase,
-        Action<VersionVector> onStable)
+        Action<VersionVector, VersionVector> onStable)
     {
         _self = self;
         _options = options;
@@ -95,7 +95,7 @@ public sealed class FleetNode
                 _reported[heartbeat.From] = _reported.TryGetValue(heartbeat.From, out var before) ? before.Merge(heartbeat.Applied) : heartbeat.Applied;
                 return;
             case StableVector stable:
-                LearnStable(stable.Vector);
+                LearnStable(stable.Vector, stable.Frontier);
                 return;
             default:
                 Detector.Heard(message.From);
@@ -126,18 +126,17 @@ public sealed class FleetNode
             return;
         }
 
-        var stable = VersionVector.Min([.. _options.Members.Select(m => _reported[m])]);
-        LearnStable(stable);
-        _transport.Broadcast(new StableVector(_self, Election.Term, stable));
+        var reports = _options.Members.Select(m => _reported[m]).ToList();
+        var stable = VersionVector.Min(reports);
+        var frontier = reports.Aggregate(VersionVector.Empty, (max, r) => max.Merge(r));
+        LearnStable(stable, frontier);
+        _transport.Broadcast(new StableVector(_self, Election.Term, stable, frontier));
     }
 
-    private void LearnStable(VersionVector vector)
+    private void LearnStable(VersionVector vector, VersionVector frontier)
     {
-        var merged = Stable.Merge(vector);
-        if (!merged.Equals(Stable))
-        {
-            Stable = merged;
-            _onStable(merged);
-        }
+        // Passed on even when unchanged: a tombstone armed earlier may now be purgeable.
+        Stable = Stable.Merge(vector);
+        _onStable(Stable, frontier);
     }
 }

@@ -13,6 +13,7 @@ namespace EdgeSync.Core.Store;
 public sealed class Replica
 {
     private readonly IReplicaStorage _storage;
+    private readonly Dictionary<string, VersionVector> _armed = new(StringComparer.Ordinal);
     private bool _metaDirty;
 
     public Replica(string nodeId, IReplicaStorage storage, StoreOptions options, TimeProvider time)
@@ -208,10 +209,15 @@ public sealed class Replica
     }
 
     /// <summary>
-    /// Purge deleted keys that are causally stable: every member holds the tombstones and every
-    /// update they superseded, so no replica can bring the key back.
+    /// Purge deleted keys that are causally stable, in two phases. When every member holds a
+    /// tombstone and everything it superseded (<paramref name="stable"/> covers them), the key is
+    /// armed with <paramref name="frontier"/>: the most any member had applied in the same
+    /// reports, which includes every write concurrent with the delete that any member had made.
+    /// It is purged once the stable vector also covers that frontier, so no late copy of a value
+    /// the tombstone never saw can bring the key back. Arming is kept in memory; after a restart
+    /// a key is simply armed again with a later (larger) frontier.
     /// </summary>
-    public int PurgeStable(VersionVector stable)
+    public int PurgeStable(VersionVector stable, VersionVector frontier)
     {
         Stable = Stable.Merge(stable);
         var purged = 0;
@@ -223,6 +229,17 @@ public sealed class Replica
                 continue;
             }
 
+            if (!_armed.TryGetValue(key, out var required))
+            {
+                _armed[key] = required = frontier.Merge(Stable);
+            }
+
+            if (!Stable.Dominates(required))
+            {
+                continue;
+            }
+
+            _armed.Remove(key);
             _storage.Remove(key);
             Tree.Update(key, state, null);
             purged++;

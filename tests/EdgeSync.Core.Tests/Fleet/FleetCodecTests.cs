@@ -17,7 +17,7 @@ public sealed class FleetCodecTests
         new VoteResponse("n1", "n3", 7, false),
         new LeaderPing("n1", 2, 99),
         new LeaderAck("n2", "n1", 2, 99),
-        new StableVector("n1", 2, VersionVector.Parse("a:1;b:2")),
+        new StableVector("n1", 2, VersionVector.Parse("a:1;b:2"), VersionVector.Parse("a:3;b:2;c:1")),
         new StepDownRequest("n3"),
     };
 

@@ -174,7 +174,7 @@ internal sealed class FleetSimulation
         public void Start()
         {
             var clock = new DriftingClock(() => sim.RealTicks, rate, sim.Random.Next(1_000_000));
-            Fleet = new FleetNode(Id, sim._options, clock, new Random(sim.Random.Next()), _transport, _store, () => AppliedBase, _ => { });
+            Fleet = new FleetNode(Id, sim._options, clock, new Random(sim.Random.Next()), _transport, _store, () => AppliedBase, (_, _) => { });
             Alive = true;
         }
 

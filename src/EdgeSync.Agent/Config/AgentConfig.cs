@@ -20,7 +20,7 @@ public sealed class AgentConfig
 
     public SyncSection Sync { get; set; } = new();
 
-    public GpioSection Gpio { get; set; } = new();
+    public Gpio.GpioOptions Gpio { get; set; } = new();
 
     /// <summary>Passed through to the host's logging (e.g. <c>Logging:LogLevel:Default</c>).</summary>
     public IConfigurationSection? Logging { get; set; }

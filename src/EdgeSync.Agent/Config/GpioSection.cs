@@ -1,56 +1,44 @@
+using EdgeSync.Agent.Gpio;
+
 namespace EdgeSync.Agent.Config;
 
-/// <summary>
-/// Config section <c>Gpio</c>. Placeholder owned by the GPIO work: the driver choice and BCM pin
-/// numbers for the four LEDs and the demo button.
-/// </summary>
-public sealed class GpioSection
+/// <summary>Reads config section <c>Gpio</c> into <see cref="GpioOptions"/>, naming every bad key.</summary>
+public static class GpioSection
 {
-    public string Driver { get; set; } = "none";
-
-    public int StatusPin { get; set; } = 17;
-
-    public int LeaderPin { get; set; } = 27;
-
-    public int PartitionPin { get; set; } = 22;
-
-    public int ActivityPin { get; set; } = 23;
-
-    public int ButtonPin { get; set; } = 24;
-
-    public static GpioSection Read(SectionReader r)
+    public static GpioOptions Read(SectionReader r)
     {
-        var s = new GpioSection();
-        s.Driver = r.String(nameof(Driver), s.Driver).ToLowerInvariant();
-        s.StatusPin = r.Int(nameof(StatusPin), s.StatusPin);
-        s.LeaderPin = r.Int(nameof(LeaderPin), s.LeaderPin);
-        s.PartitionPin = r.Int(nameof(PartitionPin), s.PartitionPin);
-        s.ActivityPin = r.Int(nameof(ActivityPin), s.ActivityPin);
-        s.ButtonPin = r.Int(nameof(ButtonPin), s.ButtonPin);
+        var o = new GpioOptions();
+        o.Driver = r.String(nameof(GpioOptions.Driver), o.Driver).ToLowerInvariant();
+        var chip = r.OptionalString(nameof(GpioOptions.Chip));
+        if (chip is not null)
+        {
+            o.Chip = r.Int(nameof(GpioOptions.Chip), -1);
+        }
+
+        o.Status = Led(r.Child(nameof(GpioOptions.Status)), o.Status);
+        o.Leader = Led(r.Child(nameof(GpioOptions.Leader)), o.Leader);
+        o.Partition = Led(r.Child(nameof(GpioOptions.Partition)), o.Partition);
+        o.Activity = Led(r.Child(nameof(GpioOptions.Activity)), o.Activity);
+        var b = r.Child(nameof(GpioOptions.Button));
+        o.Button = new ButtonOptions
+        {
+            Enabled = b.Bool(nameof(ButtonOptions.Enabled), o.Button.Enabled),
+            Pin = b.Int(nameof(ButtonOptions.Pin), o.Button.Pin),
+            LongPressMs = b.Int(nameof(ButtonOptions.LongPressMs), o.Button.LongPressMs),
+            DebounceMs = b.Int(nameof(ButtonOptions.DebounceMs), o.Button.DebounceMs),
+        };
+        b.RejectUnknown();
         r.RejectUnknown();
-        return s;
+        return o;
     }
 
-    public IEnumerable<string> Validate()
+    private static LedPinOptions Led(SectionReader r, LedPinOptions fallback)
     {
-        if (Driver is not ("gpio" or "virtual" or "none"))
+        var led = new LedPinOptions(r.Int(nameof(LedPinOptions.Pin), fallback.Pin))
         {
-            yield return $"Gpio:Driver must be gpio, virtual or none (got '{Driver}')";
-        }
-
-        (string Name, int Pin)[] pins =
-        [
-            (nameof(StatusPin), StatusPin), (nameof(LeaderPin), LeaderPin), (nameof(PartitionPin), PartitionPin),
-            (nameof(ActivityPin), ActivityPin), (nameof(ButtonPin), ButtonPin),
-        ];
-        foreach (var (name, pin) in pins.Where(p => p.Pin is < 0 or > 27))
-        {
-            yield return $"Gpio:{name} must be a BCM pin number 0-27 (got {pin})";
-        }
-
-        foreach (var dup in pins.GroupBy(p => p.Pin).Where(g => g.Count() > 1))
-        {
-            yield return $"Gpio:{string.Join(" and Gpio:", dup.Select(p => p.Name))} use the same pin {dup.Key}";
-        }
+            ActiveLow = r.Bool(nameof(LedPinOptions.ActiveLow), fallback.ActiveLow),
+        };
+        r.RejectUnknown();
+        return led;
     }
 }

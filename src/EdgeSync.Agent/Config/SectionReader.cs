@@ -149,6 +149,13 @@ public sealed class SectionReader(IConfigurationSection section, List<string> er
         return result;
     }
 
+    /// <summary>A nested object of this section, read (and checked for typos) by the caller.</summary>
+    public SectionReader Child(string name)
+    {
+        _known.Add(name);
+        return new SectionReader(section.GetSection(name), errors);
+    }
+
     /// <summary>Report keys in this section that no reader asked for: almost always a typo.</summary>
     public void RejectUnknown()
     {

@@ -69,7 +69,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("EDGESYNC_Fleet__Members", "a,b", "Fleet:Members must include this node's id")]
     [InlineData("EDGESYNC_Mqtt__Brokers", "http://127.0.0.1:1883", "Mqtt:Brokers contains 'http://127.0.0.1:1883'")]
     [InlineData("EDGESYNC_Sync__AntiEntropyInterval", "0s", "Sync:AntiEntropyInterval")]
-    [InlineData("EDGESYNC_Gpio__Driver", "pwm", "Gpio:Driver must be gpio, virtual or none")]
+    [InlineData("EDGESYNC_Gpio__Driver", "pwm", "Gpio:Driver: 'pwm' is not a GPIO driver")]
     [InlineData("EDGESYNC_Store__MaxSibling", "4", "Store:MaxSibling is not a known setting")]
     [InlineData("EDGESYNC_Stroe__MaxSiblings", "4", "Stroe is not a known section")]
     public void A_bad_value_names_its_key(string variable, string value, string expected)

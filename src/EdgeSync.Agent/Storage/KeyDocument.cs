@@ -23,7 +23,7 @@ internal static class KeyDocument
 
     public static BsonDocument From(KeyState state)
     {
-        var updates = new BsonArray(state.Siblings.Length);
+        var updates = new BsonArray();
         foreach (var s in state.Siblings)
         {
             updates.Add(UpdateEntry(s.Origin, s.Seq));

@@ -19,6 +19,8 @@ internal sealed class JournalSync : IDisposable
     private SafeFileHandle? _log;
     private SafeFileHandle? _data;
     private long _lastLogLength;
+    private long _logSyncs;
+    private long _dataSyncs;
 
     public JournalSync(string dataPath)
     {
@@ -27,11 +29,11 @@ internal sealed class JournalSync : IDisposable
         _directory = Path.GetDirectoryName(Path.GetFullPath(dataPath)) ?? ".";
     }
 
-    /// <summary>fsyncs of the journal, one per durable commit.</summary>
-    public long LogSyncs { get; private set; }
+    /// <summary>fsyncs of the journal, one per durable commit. Readable from any thread.</summary>
+    public long LogSyncs => Interlocked.Read(ref _logSyncs);
 
     /// <summary>fsyncs of the data file after a checkpoint.</summary>
-    public long DataSyncs { get; private set; }
+    public long DataSyncs => Interlocked.Read(ref _dataSyncs);
 
     /// <summary>fsyncs of the directory after the journal was created.</summary>
     public long DirectorySyncs { get; private set; }
@@ -69,7 +71,7 @@ internal sealed class JournalSync : IDisposable
 
         _lastLogLength = length;
         RandomAccess.FlushToDisk(_log);
-        LogSyncs++;
+        Interlocked.Increment(ref _logSyncs);
     }
 
     public void Dispose()
@@ -83,7 +85,7 @@ internal sealed class JournalSync : IDisposable
     {
         _data ??= File.OpenHandle(_dataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         RandomAccess.FlushToDisk(_data);
-        DataSyncs++;
+        Interlocked.Increment(ref _dataSyncs);
     }
 
     private void CloseLog()

@@ -11,7 +11,7 @@ namespace EdgeSync.Agent.Storage;
 /// and derived, indexed fields: <c>b</c> = Merkle bucket, <c>u</c> = one sortable
 /// "origin\u0001seq(19 digits)" entry per version, <c>d</c> = every version is a tombstone.
 /// </summary>
-internal static class KeyDocument
+public static class KeyDocument
 {
     public const string State = "s";
     public const string Bucket = "b";

@@ -57,6 +57,9 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>fsyncs of the data file after LiteDB checkpoints.</summary>
     public long DataSyncs => _sync.DataSyncs;
 
+    /// <summary>LiteDB's journal next to <paramref name="path"/>: "x.db" → "x-log.db".</summary>
+    public static string JournalPathOf(string path) => JournalSync.LogPathOf(path);
+
     /// <summary>Open (or create) the store; refuses a file another process has open.</summary>
     public static LiteDbReplicaStorage Open(string path)
     {

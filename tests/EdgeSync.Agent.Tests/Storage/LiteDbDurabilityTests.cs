@@ -88,7 +88,7 @@ public sealed class LiteDbDurabilityTests : IDisposable
             storage.Save(States.Make($"k{i}", ("n1", 1, i, "1")));
             storage.Commit();
             Assert.Equal(i, storage.DurableCommits);
-            Assert.True(File.Exists(JournalSync.LogPathOf(DbPath)));
+            Assert.True(File.Exists(LiteDbReplicaStorage.JournalPathOf(DbPath)));
         }
 
         storage.Commit();

@@ -19,6 +19,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const string KeysCollection = "keys";
     private const string MetaCollection = "meta";
     private const string MetaId = "replica";
+    private const int ScanChunk = 512;
 
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _keys;
@@ -63,6 +64,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Open (or create) the store; refuses a file another process has open.</summary>
     public static LiteDbReplicaStorage Open(string path)
     {
+        LiteDbCacheLimit.Apply();
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         FileStream fileLock;
@@ -167,8 +169,30 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     public IEnumerable<KeyState> LoadBucket(int bucket) =>
         _keys.Find(Query.EQ(KeyDocument.Bucket, bucket)).Select(KeyDocument.ToState).ToList();
 
-    /// <summary>Streams every record (used once at start-up); materialise nothing else meanwhile.</summary>
-    public IEnumerable<KeyState> LoadAll() => _keys.FindAll().Select(KeyDocument.ToState);
+    /// <summary>
+    /// Every record, in key order, read in chunks: one query over the whole collection would keep
+    /// every page it touched pinned in LiteDB's cache until it ends, and that cache never shrinks.
+    /// </summary>
+    public IEnumerable<KeyState> LoadAll()
+    {
+        string? after = null;
+        while (true)
+        {
+            var chunk = (after is null ? _keys.Query() : _keys.Query().Where("_id > @0", after))
+                .OrderBy("_id").Limit(ScanChunk).ToList();
+            foreach (var doc in chunk)
+            {
+                yield return KeyDocument.ToState(doc);
+            }
+
+            if (chunk.Count < ScanChunk)
+            {
+                yield break;
+            }
+
+            after = chunk[^1]["_id"].AsString;
+        }
+    }
 
     public IEnumerable<string> DeletedKeys() =>
         _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToEnumerable().Select(d => d["_id"].AsString).ToList();

@@ -140,5 +140,14 @@ public sealed class LiteDbDurabilityTests : IDisposable
         Assert.Equal(CultureInfo.InvariantCulture.LCID, db.Collation.LCID);
     }
 
+    [Fact]
+    public void The_page_cache_cap_is_in_force_for_this_LiteDB_version()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+
+        // If a LiteDB upgrade moves the setting, this fails instead of memory quietly growing.
+        Assert.True(LiteDbCacheLimit.Active);
+    }
+
     private static Replica NewReplica(IReplicaStorage storage) => new("n1", storage, new StoreOptions(), TimeProvider.System);
 }

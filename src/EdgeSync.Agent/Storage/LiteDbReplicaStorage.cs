@@ -242,11 +242,19 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
 
         _transactionThread = 0;
-        if (!_db.Commit())
+        try
         {
-            throw new InvalidOperationException("LiteDB found no transaction to commit.");
+            if (!_db.Commit())
+            {
+                throw new InvalidOperationException("LiteDB found no transaction to commit.");
+            }
+        }
+        catch (LiteException e)
+        {
+            throw new IOException($"Committing to '{Path}' failed: {e.Message}", e);
         }
 
+        // An fsync error is not retried: the kernel may already have dropped the dirty pages.
         _sync.SyncAfterCommit();
     }
 

@@ -41,13 +41,20 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
         });
         _sync = new JournalSync(path);
-
-        // Every collection and index is created here, on one thread, before anything else runs.
-        _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
-        _keys.EnsureIndex(KeyDocument.Bucket, "$." + KeyDocument.Bucket);
-        _keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
-        _keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
-        _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
+        try
+        {
+            // Every collection and index is created here, on one thread, before anything else runs.
+            _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
+            _keys.EnsureIndex(KeyDocument.Bucket, "$." + KeyDocument.Bucket);
+            _keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
+            _keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
+            _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
     }
 
     public string Path { get; }
@@ -75,12 +82,17 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"The store '{full}' is already open in another process.", e);
+            throw new IOException($"The store '{full}' is already open in another process ({e.Message}).", e);
         }
 
         try
         {
             return new LiteDbReplicaStorage(full, fileLock);
+        }
+        catch (LiteException e)
+        {
+            fileLock.Dispose();
+            throw new IOException($"The store '{full}' cannot be opened: {e.Message}", e);
         }
         catch
         {

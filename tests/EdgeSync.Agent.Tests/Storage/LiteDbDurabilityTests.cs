@@ -80,6 +80,18 @@ public sealed class LiteDbDurabilityTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_is_not_a_store_is_a_clear_error()
+    {
+        File.WriteAllBytes(DbPath, [.. Enumerable.Range(0, 16384).Select(i => (byte)(i * 7))]);
+        var error = Assert.Throws<IOException>(() => LiteDbReplicaStorage.Open(DbPath));
+        Assert.Contains("cannot be opened", error.Message, StringComparison.Ordinal);
+
+        // The lock was released: once the file is gone, the store opens.
+        File.Delete(DbPath);
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+    }
+
+    [Fact]
     public void Every_commit_with_changes_fsyncs_the_journal_once_and_an_empty_one_none()
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);

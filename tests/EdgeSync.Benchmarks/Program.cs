@@ -2,6 +2,7 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["mqtt-raw"] = EdgeSync.Benchmarks.MqttRawBenchmark.RunAsync,
+    ["durable-put"] = EdgeSync.Benchmarks.DurablePutBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

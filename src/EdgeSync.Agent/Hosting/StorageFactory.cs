@@ -1,3 +1,4 @@
+using EdgeSync.Agent.Storage;
 using EdgeSync.Agent.Config;
 using EdgeSync.Core.Store;
 
@@ -9,13 +10,11 @@ public static class StorageFactory
     public const string DatabaseFile = "replica.db";
 
     /// <summary>False until the LiteDB adapter is wired in below.</summary>
-    public static bool LiteDbAvailable => false;
+    public static bool LiteDbAvailable => true;
 
     public static IReplicaStorage Create(StoreSection store, string dataDir) => store.Engine switch
     {
-        // PENDING: the LiteDB adapter lives on branch h/store; once merged this line becomes
-        // `LiteDbReplicaStorage.Open(Path.Combine(dataDir, DatabaseFile))` and LiteDbAvailable true.
-        StoreSection.LiteDb => new InMemoryReplicaStorage(),
+        StoreSection.LiteDb => LiteDbReplicaStorage.Open(Path.Combine(dataDir, DatabaseFile)),
         _ => new InMemoryReplicaStorage(),
     };
 }

@@ -19,6 +19,8 @@ public sealed class ReplicaService : IDisposable
     private readonly Thread _writer;
     private readonly List<ReplicaChange> _batchChanges = [];
     private Exception? _fault;
+    private long _batches;
+    private long _operations;
 
     public ReplicaService(Replica replica)
     {
@@ -34,8 +36,11 @@ public sealed class ReplicaService : IDisposable
     /// <summary>Raised on the writer thread after a batch is durable, once per change in it.</summary>
     public event Action<ReplicaChange>? Committed;
 
-    /// <summary>Batches committed so far (each one fsync).</summary>
-    public long Batches { get; private set; }
+    /// <summary>Batches committed so far (each one commit, so at most one fsync). Readable from any thread.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Operations run in those batches; Operations / Batches is the group-commit factor.</summary>
+    public long Operations => Interlocked.Read(ref _operations);
 
     public Task<T> WriteAsync<T>(Func<Replica, T> operation)
     {
@@ -98,7 +103,8 @@ public sealed class ReplicaService : IDisposable
                 try
                 {
                     Replica.Commit();
-                    Batches++;
+                    Interlocked.Increment(ref _batches);
+                    Interlocked.Add(ref _operations, batch.Count);
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
                 {

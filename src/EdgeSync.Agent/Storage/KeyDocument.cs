@@ -1,0 +1,60 @@
+using System.Globalization;
+using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
+using LiteDB;
+
+namespace EdgeSync.Agent.Storage;
+
+/// <summary>
+/// The document stored per key (plain <see cref="BsonDocument"/>s, no BsonMapper):
+/// <c>_id</c> = key, <c>s</c> = the <see cref="KeyStateCodec"/> bytes (the one source of truth),
+/// and derived, indexed fields: <c>b</c> = Merkle bucket, <c>u</c> = one sortable
+/// "origin\u0001seq(19 digits)" entry per version, <c>d</c> = every version is a tombstone.
+/// </summary>
+public static class KeyDocument
+{
+    public const string State = "s";
+    public const string Bucket = "b";
+    public const string Updates = "u";
+    public const string Deleted = "d";
+
+    private const char Separator = '\u0001';
+    private const int SeqDigits = 19; // long.MaxValue has 19 digits, so text order = number order.
+
+    public static BsonDocument From(KeyState state)
+    {
+        var updates = new BsonArray();
+        foreach (var s in state.Siblings)
+        {
+            updates.Add(UpdateEntry(s.Origin, s.Seq));
+        }
+
+        return new BsonDocument
+        {
+            ["_id"] = state.Key,
+            [State] = KeyStateCodec.Encode(state),
+            [Bucket] = MerkleTree.BucketOf(state.Key),
+            [Updates] = updates,
+            [Deleted] = state.IsDeleted,
+        };
+    }
+
+    public static KeyState ToState(BsonDocument doc)
+    {
+        try
+        {
+            return KeyStateCodec.Decode(doc[State].AsBinary);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"The stored record of key '{doc["_id"].AsString}' is corrupt: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Node ids never contain \u0001, so an origin's entries form one contiguous range.</summary>
+    public static string UpdateEntry(string origin, long seq) =>
+        string.Create(CultureInfo.InvariantCulture, $"{origin}{Separator}{seq.ToString("D" + SeqDigits, CultureInfo.InvariantCulture)}");
+
+    public static long SeqOf(string entry) =>
+        long.Parse(entry.AsSpan(entry.LastIndexOf(Separator) + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+}

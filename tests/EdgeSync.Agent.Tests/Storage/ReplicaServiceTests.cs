@@ -1,0 +1,120 @@
+using EdgeSync.Agent.Storage;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Agent.Tests.Storage;
+
+/// <summary>The group-commit writer over the real LiteDB storage.</summary>
+public sealed class ReplicaServiceTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _dir = new();
+
+    private string DbPath => _dir.File("replica.db");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Concurrent_writers_are_all_durable_and_share_fsyncs()
+    {
+        const int writers = 32;
+        const int perWriter = 25;
+        long batches;
+        using (var storage = LiteDbReplicaStorage.Open(DbPath))
+        {
+            using var service = new ReplicaService(NewReplica(storage));
+            var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; i < perWriter; i++)
+                {
+                    var synced = storage.DurableCommits;
+                    var result = await service.WriteAsync(r => r.Put($"w{w:D2}/{i:D2}", $"{{\"w\":{w},\"i\":{i}}}", null));
+                    Assert.True(result.Ok, result.Message);
+
+                    // The acknowledgement came after a journal fsync that followed the request.
+                    Assert.True(storage.DurableCommits > synced, "acknowledged before an fsync");
+                }
+            }));
+            await Task.WhenAll(tasks).WaitAsync(Deadline);
+
+            batches = service.Batches;
+            Assert.Equal(writers * perWriter, service.Operations);
+            Assert.True(batches < writers * perWriter / 2, $"{batches} batches for {writers * perWriter} writes: no group commit");
+            Assert.Equal(batches, storage.DurableCommits); // exactly one journal fsync per batch
+        }
+
+        using (var storage = LiteDbReplicaStorage.Open(DbPath))
+        {
+            var replica = NewReplica(storage);
+            Assert.Equal(writers * perWriter, replica.LiveKeys);
+            for (var w = 0; w < writers; w++)
+            {
+                for (var i = 0; i < perWriter; i++)
+                {
+                    Assert.Equal($"{{\"w\":{w},\"i\":{i}}}", replica.Get($"w{w:D2}/{i:D2}").Values.Single().Value);
+                }
+            }
+
+            Assert.Equal(writers * perWriter, replica.Applied.BaseOf("n1"));
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_operation_fails_alone_and_its_batch_commits()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        using var service = new ReplicaService(NewReplica(storage));
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // Hold the writer inside a batch so that everything below queues up into the next one.
+        var gate = service.WriteAsync(_ =>
+        {
+            running.Set();
+            return release.Wait(Deadline);
+        });
+        Assert.True(running.Wait(Deadline));
+        var good1 = service.WriteAsync(r => r.Put("a", "1", null));
+        var bad = service.WriteAsync<WriteResult>(_ => throw new InvalidOperationException("boom"));
+        var invalid = service.WriteAsync(r => r.Put("b", "{not json", null));
+        var good2 = service.WriteAsync(r => r.Put("c", "2", null));
+        release.Set();
+
+        Assert.True(await gate.WaitAsync(Deadline));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bad.WaitAsync(Deadline));
+        Assert.Equal("boom", error.Message);
+        Assert.Equal(WriteStatus.InvalidValue, (await invalid.WaitAsync(Deadline)).Status);
+        Assert.True((await good1.WaitAsync(Deadline)).Ok);
+        Assert.True((await good2.WaitAsync(Deadline)).Ok);
+
+        Assert.Equal(2, service.Batches);
+        Assert.Equal(1, storage.DurableCommits); // the first batch wrote nothing, so it needed no fsync
+        Assert.Equal(["a", "c"], service.Read(r => r.List(string.Empty, null, 10).Select(s => s.Key).ToList()));
+        Assert.False(service.Read(r => r.Get("b").Found));
+    }
+
+    [Fact]
+    public async Task Committed_changes_are_announced_after_they_are_durable()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        using var service = new ReplicaService(NewReplica(storage));
+        var announced = new TaskCompletionSource<(string Key, long Synced)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        service.Committed += c => announced.TrySetResult((c.Key, storage.DurableCommits));
+
+        await service.WriteAsync(r => r.Put("k", "1", null));
+        var (key, synced) = await announced.Task.WaitAsync(Deadline);
+        Assert.Equal("k", key);
+        Assert.Equal(1, synced);
+    }
+
+    [Fact]
+    public async Task After_dispose_writes_are_refused()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        var service = new ReplicaService(NewReplica(storage));
+        Assert.True((await service.WriteAsync(r => r.Put("k", "1", null))).Ok);
+        service.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => service.WriteAsync(r => r.Put("k", "2", null)));
+    }
+
+    private static Replica NewReplica(IReplicaStorage storage) => new("n1", storage, new StoreOptions(), TimeProvider.System);
+}

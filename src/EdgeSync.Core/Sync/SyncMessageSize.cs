@@ -1,0 +1,25 @@
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Core.Sync;
+
+/// <summary>A cheap estimate of a message's encoded size, for the rate limiter and batching.</summary>
+internal static class SyncMessageSize
+{
+    private const int Header = 48;
+
+    public static long Estimate(SyncMessage message) => Header + message switch
+    {
+        PushMessage m => m.State.ApproximateBytes,
+        DeltaRequest m => m.Applied.ExtraCount * 4L + 64,
+        DeltaResponse m => States(m.States) + 64,
+        DigestRequest m => m.Indices.Count * 11L,
+        DigestResponse m => (m.Indices.Count * 3L) + (m.Children.Count * 8L),
+        BucketRequest m => m.Buckets.Count * 2L,
+        BucketResponse m => (m.Buckets.Count * 2L) + m.Entries.Sum(e => e.Key.Length + 9L),
+        StatesRequest m => m.Keys.Sum(k => k.Length + 1L),
+        StatesResponse m => States(m.States),
+        _ => 0,
+    };
+
+    private static long States(IReadOnlyList<KeyState> states) => states.Sum(s => (long)s.ApproximateBytes);
+}

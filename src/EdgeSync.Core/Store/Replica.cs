@@ -268,10 +268,17 @@ public sealed class Replica
                 $"Key '{key}' already has {local.Siblings.Length} concurrent versions (Store:MaxSiblings = {Options.MaxSiblings}); read it, merge, and write back with its context.");
         }
 
+        // The dot takes the node-wide sequence, never a per-key count: after a key is purged its
+        // per-key history is gone, and a restarted count would reuse dots that replicas still
+        // holding the tombstone have in their contexts (they would drop the new write).
         var seq = Applied.MaxOf(NodeIdValue) + 1;
-        var dot = new Dot(NodeIdValue, local.Context.MaxOf(NodeIdValue) + 1);
+        var dot = new Dot(NodeIdValue, seq);
         var fresh = new Sibling(dot, seq, Clock.Now(), json, VersionVector.Empty);
         var next = KeyStateOps.Write(local, clientContext, fresh, policy);
+
+        // Claim every earlier dot of this node for the key, which keeps the context a compact
+        // prefix: each such version is held here, superseded here, or was purged as stable.
+        next.Context.AddPrefix(NodeIdValue, seq);
         Applied.Add(NodeIdValue, seq);
         _metaDirty = true;
         Stats.LocalWrites++;

@@ -155,6 +155,7 @@ public static class SyncCodec
                 break;
             case StatesResponse m:
                 writer.Write(m.IsReply);
+                writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
                 break;
         }

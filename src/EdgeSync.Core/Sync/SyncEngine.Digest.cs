@@ -198,7 +198,7 @@ public sealed partial class SyncEngine
             var differ = new List<KeyState>();
             foreach (var state in m.States)
             {
-                r.Apply(state, repair: true);
+                r.Apply(state, repair: true, m.SenderApplied);
                 if (m.IsReply && r.Load(state.Key) is { } merged && DigestOf(merged) != DigestOf(state))
                 {
                     differ.Add(merged);
@@ -218,13 +218,19 @@ public sealed partial class SyncEngine
 
     private void SendStates(string peer, List<KeyState> states, bool isReply)
     {
+        if (states.Count == 0)
+        {
+            return;
+        }
+
+        var applied = _replica.Read(r => r.Applied.ToBaseVector());
         var batch = new List<KeyState>();
         var bytes = 0L;
         foreach (var state in states)
         {
             if (batch.Count > 0 && bytes + state.ApproximateBytes > _options.MaxBatchBytes)
             {
-                Send(peer, new StatesResponse(_fleet, _self, batch, isReply));
+                Send(peer, new StatesResponse(_fleet, _self, batch, isReply, applied));
                 batch = [];
                 bytes = 0;
             }
@@ -235,7 +241,7 @@ public sealed partial class SyncEngine
 
         if (batch.Count > 0)
         {
-            Send(peer, new StatesResponse(_fleet, _self, batch, isReply));
+            Send(peer, new StatesResponse(_fleet, _self, batch, isReply, applied));
         }
     }
 }

@@ -70,7 +70,8 @@ internal static class SyncMessageReader
     private static StatesResponse ReadStatesResponse(BinaryReader reader, string fleet, string sender)
     {
         var isReply = reader.ReadBoolean();
-        return new StatesResponse(fleet, sender, ReadStates(reader), isReply);
+        var senderApplied = VersionVector.Parse(reader.ReadString());
+        return new StatesResponse(fleet, sender, ReadStates(reader), isReply, senderApplied);
     }
 
     private static long ReadRound(BinaryReader reader)

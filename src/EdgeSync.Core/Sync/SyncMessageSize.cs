@@ -17,7 +17,7 @@ internal static class SyncMessageSize
         BucketRequest m => m.Buckets.Count * 2L,
         BucketResponse m => (m.Buckets.Count * 2L) + m.Entries.Sum(e => e.Key.Length + 9L),
         StatesRequest m => m.Keys.Sum(k => k.Length + 1L),
-        StatesResponse m => States(m.States),
+        StatesResponse m => States(m.States) + (m.SenderApplied.Count * 12L),
         _ => 0,
     };
 

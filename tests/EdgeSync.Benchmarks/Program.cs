@@ -1,6 +1,7 @@
 // Each benchmark is a class with a name; add new ones to this table.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["anti-entropy"] = EdgeSync.Benchmarks.AntiEntropyBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -23,6 +23,7 @@ public sealed class InlineReplicaAccess : IReplicaAccess
     public Task<T> WriteAsync<T>(Func<Replica, T> operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
+        _pending.Clear(); // only changes made by this operation, not by direct use of the replica
         var result = operation(Replica);
         Replica.Commit();
         var changes = _pending.ToList();

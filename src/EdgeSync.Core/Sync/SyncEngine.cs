@@ -254,8 +254,10 @@ public sealed partial class SyncEngine : IDisposable
             return;
         }
 
-        SendReverseHalf(m.Sender, m.Coverage);
-        if (_options.DigestCheck)
+        // The digest check runs after a quiet exchange only: while the delta path still moves
+        // updates the roots differ anyway, and descending would just list what is in flight.
+        var sentBack = SendReverseHalf(m.Sender, m.Coverage);
+        if (_options.DigestCheck && m.States.Count == 0 && !sentBack)
         {
             StartDigest(m.Sender);
         }
@@ -263,22 +265,23 @@ public sealed partial class SyncEngine : IDisposable
         await TryPurge().ConfigureAwait(false);
     }
 
-    /// <summary>The peer's applied set arrived as coverage: send it what it lacks, unasked.</summary>
-    private void SendReverseHalf(string peer, DotSet peerApplied)
+    /// <summary>The peer's applied set arrived as coverage: send it what it lacks, unasked. True when states went (or are due).</summary>
+    private bool SendReverseHalf(string peer, DotSet peerApplied)
     {
         if (_replica.Read(r => peerApplied.ContainsAll(r.Applied)))
         {
-            return;
+            return false;
         }
 
         var budget = Budget();
         if (budget <= 0)
         {
-            return;
+            return true;
         }
 
         var batch = _replica.Read(r => r.CollectMissing(peerApplied, budget));
         Send(peer, new DeltaResponse(_fleet, _self, 0, batch.States, batch.Coverage));
+        return batch.States.Count > 0;
     }
 
     /// <summary>Purge tombstones every member has seen, once all members' applied sets are known.</summary>

@@ -96,7 +96,6 @@ public static class SyncCodec
         DigestResponse => SyncMessageType.DigestResponse,
         BucketRequest => SyncMessageType.BucketRequest,
         BucketResponse => SyncMessageType.BucketResponse,
-        StatesRequest => SyncMessageType.StatesRequest,
         StatesResponse => SyncMessageType.StatesResponse,
         _ => throw new ArgumentException($"Unknown sync message {message.GetType().Name}.", nameof(message)),
     };
@@ -133,28 +132,29 @@ public static class SyncCodec
                 WriteHashes(writer, m.Children);
                 break;
             case BucketRequest m:
+                writer.Write(m.Salt);
                 WriteInts(writer, m.Buckets);
+                WriteInts(writer, m.Counts);
+                writer.Write7BitEncodedInt(m.Prints.Count);
+                foreach (var p in m.Prints)
+                {
+                    writer.Write(p);
+                }
+
                 break;
             case BucketResponse m:
+                writer.Write(m.Salt);
                 WriteInts(writer, m.Buckets);
-                writer.Write7BitEncodedInt(m.Entries.Count);
-                foreach (var e in m.Entries)
+                writer.Write7BitEncodedInt(m.Unmatched.Count);
+                foreach (var p in m.Unmatched)
                 {
-                    writer.Write(e.Key);
-                    writer.Write(e.Digest);
+                    writer.Write(p);
                 }
 
-                break;
-            case StatesRequest m:
-                writer.Write7BitEncodedInt(m.Keys.Count);
-                foreach (var k in m.Keys)
-                {
-                    writer.Write(k);
-                }
-
+                writer.Write(m.SenderApplied.ToString());
+                WriteStates(writer, m.States);
                 break;
             case StatesResponse m:
-                writer.Write(m.IsReply);
                 writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
                 break;

@@ -4,13 +4,14 @@ namespace EdgeSync.Core.Sync;
 
 /// <summary>
 /// The Merkle half of anti-entropy: compare roots, descend one level per round trip only where
-/// hashes differ, then compare the keys of differing leaf buckets by digest and exchange the
-/// states of keys that differ, applied in repair mode (judged by each key's own context).
+/// hashes differ; for differing leaf buckets send salted 32-bit fingerprints of our key states,
+/// get back the peer's states we lack a match for (plus our fingerprints it could not match),
+/// and answer with our states where we still differ. Repairs are applied in repair mode (judged
+/// by each key's own context), so this also fixes what the delta path cannot see.
 /// </summary>
 public sealed partial class SyncEngine
 {
     private const int BucketsPerRequest = 64;
-    private const int KeysPerRequest = 1024;
 
     /// <summary>Start a digest check with one peer: send our root hash.</summary>
     public void StartDigest(string peer)
@@ -103,8 +104,43 @@ public sealed partial class SyncEngine
 
         foreach (var chunk in differing.Chunk(BucketsPerRequest))
         {
-            Send(m.Sender, new BucketRequest(_fleet, _self, chunk));
+            SendBucketRequest(m.Sender, chunk);
         }
+    }
+
+    /// <summary>A 32-bit fingerprint of one key state (its digest covers the key too), salted per exchange.</summary>
+    public static uint Fingerprint(uint salt, KeyState state)
+    {
+        var x = DigestOf(state) ^ (salt * 0x9E3779B97F4A7C15UL);
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        return (uint)x;
+    }
+
+    private void SendBucketRequest(string peer, int[] buckets)
+    {
+        uint salt;
+        lock (_gate)
+        {
+            salt = (uint)_random.NextInt64(uint.MaxValue);
+        }
+
+        var (counts, prints) = _replica.Read(r =>
+        {
+            var c = new List<int>(buckets.Length);
+            var p = new List<uint>();
+            foreach (var bucket in buckets)
+            {
+                var before = p.Count;
+                p.AddRange(r.Bucket(bucket).Select(s => Fingerprint(salt, s)));
+                c.Add(p.Count - before);
+            }
+
+            return (c, p);
+        });
+
+        Send(peer, new BucketRequest(_fleet, _self, salt, buckets, counts, prints));
     }
 
     private void OnBucketRequest(BucketRequest m)
@@ -114,95 +150,74 @@ public sealed partial class SyncEngine
             return;
         }
 
-        // One response per group of buckets that fits a batch; each lists the buckets it covers.
+        // Answer per group of whole buckets that fits a batch: our states the peer has no
+        // fingerprint for, and the peer's fingerprints none of our states has.
+        var applied = _replica.Read(r => r.Applied.ToBaseVector());
         var buckets = new List<int>();
-        var entries = new List<BucketEntry>();
+        var unmatched = new List<uint>();
+        var states = new List<KeyState>();
         var bytes = 0L;
-        foreach (var bucket in m.Buckets)
+        var offset = 0;
+        for (var i = 0; i < m.Buckets.Count; i++)
         {
-            var content = _replica.Read(r => r.Bucket(bucket).Select(s => new BucketEntry(s.Key, DigestOf(s))).ToList());
-            buckets.Add(bucket);
-            entries.AddRange(content);
-            bytes += content.Sum(e => e.Key.Length + 9L);
-            if (bytes >= _options.MaxBatchBytes)
+            var theirs = new Dictionary<uint, int>();
+            foreach (var print in m.Prints.Skip(offset).Take(m.Counts[i]))
             {
-                Send(m.Sender, new BucketResponse(_fleet, _self, buckets, entries));
-                buckets = [];
-                entries = [];
-                bytes = 0;
-            }
-        }
-
-        if (buckets.Count > 0)
-        {
-            Send(m.Sender, new BucketResponse(_fleet, _self, buckets, entries));
-        }
-    }
-
-    private void OnBucketResponse(BucketResponse m)
-    {
-        var (need, offer) = _replica.Read(r =>
-        {
-            var theirs = new Dictionary<string, ulong>(StringComparer.Ordinal);
-            foreach (var e in m.Entries)
-            {
-                theirs[e.Key] = e.Digest;
+                theirs[print] = theirs.GetValueOrDefault(print) + 1;
             }
 
-            var wanted = new List<string>();
-            var mineOnly = new List<KeyState>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var bucket in m.Buckets.Distinct())
+            offset += m.Counts[i];
+            foreach (var state in _replica.Read(r => r.Bucket(m.Buckets[i]).ToList()))
             {
-                foreach (var state in r.Bucket(bucket))
+                var print = Fingerprint(m.Salt, state);
+                if (theirs.TryGetValue(print, out var n) && n > 0)
                 {
-                    seen.Add(state.Key);
-                    if (!theirs.TryGetValue(state.Key, out var digest))
-                    {
-                        mineOnly.Add(state);
-                    }
-                    else if (digest != DigestOf(state))
-                    {
-                        wanted.Add(state.Key);
-                    }
+                    theirs[print] = n - 1;
+                }
+                else
+                {
+                    states.Add(state);
+                    bytes += state.ApproximateBytes;
                 }
             }
 
-            wanted.AddRange(theirs.Keys.Where(k => !seen.Contains(k)));
-            return (wanted, mineOnly);
-        });
-
-        foreach (var chunk in need.Chunk(KeysPerRequest))
-        {
-            Send(m.Sender, new StatesRequest(_fleet, _self, chunk));
+            buckets.Add(m.Buckets[i]);
+            unmatched.AddRange(theirs.Where(p => p.Value > 0).SelectMany(p => Enumerable.Repeat(p.Key, p.Value)));
+            if (bytes >= _options.MaxBatchBytes)
+            {
+                Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, unmatched, states, applied));
+                (buckets, unmatched, states, bytes) = ([], [], [], 0);
+            }
         }
 
-        SendStates(m.Sender, offer, isReply: false);
-    }
-
-    private void OnStatesRequest(StatesRequest m)
-    {
-        if (Budget() <= 0)
+        if (states.Count > 0 || unmatched.Count > 0)
         {
-            return;
+            Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, unmatched, states, applied));
         }
-
-        var states = _replica.Read(r => m.Keys.Select(r.Load).OfType<KeyState>().ToList());
-        SendStates(m.Sender, states, isReply: true);
     }
 
-    private async Task OnStatesResponse(StatesResponse m)
+    private async Task OnBucketResponse(BucketResponse m)
     {
+        // Merge the peer's differing states; send ours back where we still differ, and send the
+        // states behind our fingerprints the peer could not match (unless just merged above).
         var back = await _replica.WriteAsync(r =>
         {
             var differ = new List<KeyState>();
+            var received = new HashSet<string>(StringComparer.Ordinal);
             foreach (var state in m.States)
             {
+                received.Add(state.Key);
                 r.Apply(state, repair: true, m.SenderApplied);
-                if (m.IsReply && r.Load(state.Key) is { } merged && DigestOf(merged) != DigestOf(state))
+                if (r.Load(state.Key) is { } merged && DigestOf(merged) != DigestOf(state))
                 {
                     differ.Add(merged);
                 }
+            }
+
+            var unmatched = m.Unmatched.ToHashSet();
+            foreach (var bucket in m.Buckets.Distinct())
+            {
+                differ.AddRange(r.Bucket(bucket).Where(s => !received.Contains(s.Key) && unmatched.Contains(Fingerprint(m.Salt, s))));
             }
 
             return differ;
@@ -213,10 +228,28 @@ public sealed partial class SyncEngine
             Stats.RepairStatesReceived += m.States.Count;
         }
 
-        SendStates(m.Sender, back, isReply: false);
+        SendStates(m.Sender, back);
     }
 
-    private void SendStates(string peer, List<KeyState> states, bool isReply)
+    private async Task OnStatesResponse(StatesResponse m)
+    {
+        await _replica.WriteAsync(r =>
+        {
+            foreach (var state in m.States)
+            {
+                r.Apply(state, repair: true, m.SenderApplied);
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
+
+        lock (_gate)
+        {
+            Stats.RepairStatesReceived += m.States.Count;
+        }
+    }
+
+    private void SendStates(string peer, List<KeyState> states)
     {
         if (states.Count == 0)
         {
@@ -230,7 +263,7 @@ public sealed partial class SyncEngine
         {
             if (batch.Count > 0 && bytes + state.ApproximateBytes > _options.MaxBatchBytes)
             {
-                Send(peer, new StatesResponse(_fleet, _self, batch, isReply, applied));
+                Send(peer, new StatesResponse(_fleet, _self, batch, applied));
                 batch = [];
                 bytes = 0;
             }
@@ -241,7 +274,7 @@ public sealed partial class SyncEngine
 
         if (batch.Count > 0)
         {
-            Send(peer, new StatesResponse(_fleet, _self, batch, isReply, applied));
+            Send(peer, new StatesResponse(_fleet, _self, batch, applied));
         }
     }
 }

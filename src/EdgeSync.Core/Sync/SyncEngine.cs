@@ -174,11 +174,7 @@ public sealed partial class SyncEngine : IDisposable
                 OnBucketRequest(m);
                 return Task.CompletedTask;
             case BucketResponse m:
-                OnBucketResponse(m);
-                return Task.CompletedTask;
-            case StatesRequest m:
-                OnStatesRequest(m);
-                return Task.CompletedTask;
+                return OnBucketResponse(m);
             case StatesResponse m:
                 return OnStatesResponse(m);
             default:

@@ -13,9 +13,8 @@ internal static class SyncMessageReader
         SyncMessageType.DeltaResponse => ReadDeltaResponse(reader, fleet, sender),
         SyncMessageType.DigestRequest => ReadDigestRequest(reader, fleet, sender),
         SyncMessageType.DigestResponse => ReadDigestResponse(reader, fleet, sender),
-        SyncMessageType.BucketRequest => new BucketRequest(fleet, sender, ReadInts(reader, MerkleTree.LeafCount)),
+        SyncMessageType.BucketRequest => ReadBucketRequest(reader, fleet, sender),
         SyncMessageType.BucketResponse => ReadBucketResponse(reader, fleet, sender),
-        SyncMessageType.StatesRequest => new StatesRequest(fleet, sender, ReadKeys(reader)),
         SyncMessageType.StatesResponse => ReadStatesResponse(reader, fleet, sender),
         _ => throw new FormatException($"Unknown sync message type {(byte)type}."),
     };
@@ -54,24 +53,45 @@ internal static class SyncMessageReader
         return new DigestResponse(fleet, sender, level, indices, children);
     }
 
-    private static BucketResponse ReadBucketResponse(BinaryReader reader, string fleet, string sender)
+    private static BucketRequest ReadBucketRequest(BinaryReader reader, string fleet, string sender)
     {
+        var salt = reader.ReadUInt32();
         var buckets = ReadInts(reader, MerkleTree.LeafCount);
-        var count = ReadCount(reader);
-        var entries = new List<BucketEntry>(count);
-        for (var i = 0; i < count; i++)
+        var counts = ReadInts(reader, int.MaxValue);
+        var prints = ReadPrints(reader);
+        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != prints.Count)
         {
-            entries.Add(new BucketEntry(ReadKey(reader), reader.ReadUInt64()));
+            throw new FormatException("Bucket request counts do not match its fingerprints.");
         }
 
-        return new BucketResponse(fleet, sender, buckets, entries);
+        return new BucketRequest(fleet, sender, salt, buckets, counts, prints);
+    }
+
+    private static BucketResponse ReadBucketResponse(BinaryReader reader, string fleet, string sender)
+    {
+        var salt = reader.ReadUInt32();
+        var buckets = ReadInts(reader, MerkleTree.LeafCount);
+        var unmatched = ReadPrints(reader);
+        var applied = VersionVector.Parse(reader.ReadString());
+        return new BucketResponse(fleet, sender, salt, buckets, unmatched, ReadStates(reader), applied);
     }
 
     private static StatesResponse ReadStatesResponse(BinaryReader reader, string fleet, string sender)
     {
-        var isReply = reader.ReadBoolean();
         var senderApplied = VersionVector.Parse(reader.ReadString());
-        return new StatesResponse(fleet, sender, ReadStates(reader), isReply, senderApplied);
+        return new StatesResponse(fleet, sender, ReadStates(reader), senderApplied);
+    }
+
+    private static List<uint> ReadPrints(BinaryReader reader)
+    {
+        var count = ReadCount(reader);
+        var prints = new List<uint>(count);
+        for (var i = 0; i < count; i++)
+        {
+            prints.Add(reader.ReadUInt32());
+        }
+
+        return prints;
     }
 
     private static long ReadRound(BinaryReader reader)
@@ -134,21 +154,4 @@ internal static class SyncMessageReader
         return states;
     }
 
-    private static List<string> ReadKeys(BinaryReader reader)
-    {
-        var count = ReadCount(reader);
-        var keys = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            keys.Add(ReadKey(reader));
-        }
-
-        return keys;
-    }
-
-    private static string ReadKey(BinaryReader reader)
-    {
-        var key = reader.ReadString();
-        return KeyRules.Validate(key) is { } problem ? throw new FormatException(problem) : key;
-    }
 }

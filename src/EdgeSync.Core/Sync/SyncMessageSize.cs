@@ -14,9 +14,8 @@ internal static class SyncMessageSize
         DeltaResponse m => States(m.States) + 64,
         DigestRequest m => m.Indices.Count * 11L,
         DigestResponse m => (m.Indices.Count * 3L) + (m.Children.Count * 8L),
-        BucketRequest m => m.Buckets.Count * 2L,
-        BucketResponse m => (m.Buckets.Count * 2L) + m.Entries.Sum(e => e.Key.Length + 9L),
-        StatesRequest m => m.Keys.Sum(k => k.Length + 1L),
+        BucketRequest m => (m.Buckets.Count * 4L) + (m.Prints.Count * 4L),
+        BucketResponse m => (m.Buckets.Count * 2L) + (m.Unmatched.Count * 4L) + States(m.States) + (m.SenderApplied.Count * 12L),
         StatesResponse m => States(m.States) + (m.SenderApplied.Count * 12L),
         _ => 0,
     };

@@ -10,6 +10,7 @@ public enum SyncMessageType : byte
     DigestResponse = 5,
     BucketRequest = 6,
     BucketResponse = 7,
-    StatesRequest = 8,
+
+    // 8 was StatesRequest in a pre-release draft; never reuse it.
     StatesResponse = 9,
 }

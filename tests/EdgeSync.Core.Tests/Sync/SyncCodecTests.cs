@@ -120,6 +120,7 @@ public sealed class SyncCodecTests
         Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestRequest("f", "a", 1, [16], [42]))));
         Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestRequest("f", "a", 3, [0], [42]))));
         Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestResponse("f", "a", 0, [0], [1, 2]))));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new BucketRequest("f", "a", 1, [3], [2], [1]))));
     }
 
     private static List<SyncMessage> Samples() =>
@@ -129,9 +130,8 @@ public sealed class SyncCodecTests
         new DeltaResponse("fleet", "b", 7, [State, State with { Key = "other" }], DotSet.Parse("a:12;b:4")),
         new DigestRequest("fleet", "a", 1, [3, 15], [1UL, ulong.MaxValue]),
         new DigestResponse("fleet", "b", 0, [0], [.. Enumerable.Range(1, MerkleTree.Fanout).Select(i => (ulong)i)]),
-        new BucketRequest("fleet", "a", [0, 17, 4095]),
-        new BucketResponse("fleet", "b", [17], [new BucketEntry("k1", 99), new BucketEntry("sensors/x", 7)]),
-        new StatesRequest("fleet", "a", ["k1", "sensors/x"]),
-        new StatesResponse("fleet", "b", [State], true, VersionVector.Parse("a:3;b:5")),
+        new BucketRequest("fleet", "a", 77, [0, 17, 4095], [2, 0, 1], [5, 6, 7]),
+        new BucketResponse("fleet", "b", 77, [17], [6, 9], [State], VersionVector.Parse("a:3;b:5")),
+        new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5")),
     ];
 }

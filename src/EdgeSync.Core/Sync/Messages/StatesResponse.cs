@@ -5,10 +5,8 @@ namespace EdgeSync.Core.Sync;
 
 /// <summary>
 /// Key states sent to repair a divergence found by the digest check; applied in repair mode.
-/// <see cref="IsReply"/> marks an answer to a <see cref="StatesRequest"/>: the receiver then sends
-/// back its own merged state for every key where it still differs. <see cref="SenderApplied"/> is
-/// the sender's applied base when it sent the states, so the receiver can tell a stale repair of
-/// a key it has since purged from a real divergence.
+/// <see cref="SenderApplied"/> is the sender's applied base when it sent the states, so the
+/// receiver can tell a stale repair of a key it has since purged from a real divergence.
 /// </summary>
-public sealed record StatesResponse(string Fleet, string Sender, IReadOnlyList<KeyState> States, bool IsReply, VersionVector SenderApplied)
+public sealed record StatesResponse(string Fleet, string Sender, IReadOnlyList<KeyState> States, VersionVector SenderApplied)
     : SyncMessage(Fleet, Sender);

@@ -3,6 +3,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
 {
     ["mqtt-raw"] = EdgeSync.Benchmarks.MqttRawBenchmark.RunAsync,
     ["durable-put"] = EdgeSync.Benchmarks.DurablePutBenchmark.RunAsync,
+    ["anti-entropy"] = EdgeSync.Benchmarks.AntiEntropyBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -219,7 +219,8 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
         try
         {
-            return new ReplicaMeta(DotSet.Parse(doc["applied"].AsString), new HybridTimestamp(doc["wall"].AsInt64, doc["logical"].AsInt32));
+            var stable = doc.TryGetValue("stable", out var s) && s.IsString ? VersionVector.Parse(s.AsString) : null;
+            return new ReplicaMeta(DotSet.Parse(doc["applied"].AsString), new HybridTimestamp(doc["wall"].AsInt64, doc["logical"].AsInt32), stable);
         }
         catch (FormatException e)
         {
@@ -237,6 +238,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             ["applied"] = meta.Applied.ToString(),
             ["wall"] = meta.Clock.WallMs,
             ["logical"] = meta.Clock.Logical,
+            ["stable"] = meta.Stable?.ToString() ?? string.Empty,
         });
     }
 

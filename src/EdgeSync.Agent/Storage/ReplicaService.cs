@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Storage;
 
@@ -10,7 +11,7 @@ namespace EdgeSync.Agent.Storage;
 /// task completes only after its batch is durable. Reads run under the same gate, between
 /// batches, so they never see half a batch.
 /// </summary>
-public sealed class ReplicaService : IDisposable
+public sealed class ReplicaService : IReplicaAccess, IDisposable
 {
     private const int MaxBatch = 512;
 

@@ -29,6 +29,7 @@ public sealed class Replica
         var meta = storage.LoadMeta();
         Applied = meta?.Applied.Clone() ?? new DotSet();
         Clock = new HybridLogicalClock(time, meta?.Clock ?? HybridTimestamp.Zero);
+        Stable = meta?.Stable ?? VersionVector.Empty;
         foreach (var state in storage.LoadAll())
         {
             Tree.Update(state.Key, null, state);
@@ -121,13 +122,17 @@ public sealed class Replica
     /// <summary>
     /// Merge a state received from a peer. Idempotent and order-independent. In repair mode
     /// (Merkle path) versions are judged by the key's context alone, since the divergence being
-    /// repaired may be one the node-wide record of applied updates cannot see.
+    /// repaired may be one the node-wide record of applied updates cannot see. A causally stable
+    /// version may belong to a key purged here, so it is taken only when it is live and
+    /// <paramref name="senderApplied"/> (the sender's applied base when it sent the state) shows
+    /// the sender had seen everything this node purged with: then no purged delete covers it.
     /// </summary>
-    public ApplyOutcome Apply(KeyState remote, bool repair = false)
+    public ApplyOutcome Apply(KeyState remote, bool repair = false, VersionVector? senderApplied = null)
     {
         var local = _storage.Load(remote.Key);
         var localDots = local?.Siblings.Select(s => s.Dot).ToHashSet() ?? [];
-        var incoming = remote.Siblings.Where(s => localDots.Contains(s.Dot) || !AlreadySeen(s, repair)).ToList();
+        var senderSawPurges = senderApplied is not null && senderApplied.Dominates(Stable);
+        var incoming = remote.Siblings.Where(s => localDots.Contains(s.Dot) || !AlreadySeen(s, repair, senderSawPurges)).ToList();
         var filtered = incoming.Count == remote.Siblings.Length ? remote : remote with { Siblings = [.. incoming] };
 
         foreach (var s in remote.Siblings)
@@ -219,7 +224,9 @@ public sealed class Replica
     /// </summary>
     public int PurgeStable(VersionVector stable, VersionVector frontier)
     {
-        Stable = Stable.Merge(stable);
+        var merged = Stable.Merge(stable);
+        _metaDirty |= !merged.Equals(Stable);
+        Stable = merged;
         var purged = 0;
         foreach (var key in _storage.DeletedKeys().ToList())
         {
@@ -258,7 +265,7 @@ public sealed class Replica
     {
         if (_metaDirty)
         {
-            _storage.SaveMeta(new ReplicaMeta(Applied.Clone(), Clock.Last));
+            _storage.SaveMeta(new ReplicaMeta(Applied.Clone(), Clock.Last, Stable));
             _metaDirty = false;
         }
 
@@ -270,8 +277,8 @@ public sealed class Replica
 
     public KeyState? Load(string key) => _storage.Load(key);
 
-    private bool AlreadySeen(Sibling s, bool repair) =>
-        repair ? IsStable(s) : Applied.Contains(s.Update);
+    private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>
+        repair ? IsStable(s) && (s.IsTombstone || !senderSawPurges) : Applied.Contains(s.Update);
 
     private WriteResult WriteLocal(string key, string? json, DotSet? context)
     {
@@ -285,10 +292,17 @@ public sealed class Replica
                 $"Key '{key}' already has {local.Siblings.Length} concurrent versions (Store:MaxSiblings = {Options.MaxSiblings}); read it, merge, and write back with its context.");
         }
 
+        // The dot takes the node-wide sequence, never a per-key count: after a key is purged its
+        // per-key history is gone, and a restarted count would reuse dots that replicas still
+        // holding the tombstone have in their contexts (they would drop the new write).
         var seq = Applied.MaxOf(NodeIdValue) + 1;
-        var dot = new Dot(NodeIdValue, local.Context.MaxOf(NodeIdValue) + 1);
+        var dot = new Dot(NodeIdValue, seq);
         var fresh = new Sibling(dot, seq, Clock.Now(), json, VersionVector.Empty);
         var next = KeyStateOps.Write(local, clientContext, fresh, policy);
+
+        // Claim every earlier dot of this node for the key, which keeps the context a compact
+        // prefix: each such version is held here, superseded here, or was purged as stable.
+        next.Context.AddPrefix(NodeIdValue, seq);
         Applied.Add(NodeIdValue, seq);
         _metaDirty = true;
         Stats.LocalWrites++;

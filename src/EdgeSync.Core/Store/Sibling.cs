@@ -3,9 +3,10 @@ using EdgeSync.Core.Clocks;
 namespace EdgeSync.Core.Store;
 
 /// <summary>
-/// One version of a key. <see cref="Dot"/> is its per-key causal identity (writer node, that
-/// node's n-th write of this key); <see cref="Seq"/> is the writer's node-wide update sequence,
-/// which anti-entropy and session tokens track. <see cref="Past"/> summarises the node-wide
+/// One version of a key. <see cref="Dot"/> is its per-key causal identity (writer node and a
+/// counter taken from the writer's node-wide sequence, so a dot is never reused, even after the
+/// key is purged and written again); <see cref="Seq"/> is the writer's node-wide update
+/// sequence, which anti-entropy and session tokens track (today equal to the dot's counter). <see cref="Past"/> summarises the node-wide
 /// updates this version superseded, so a tombstone is purged only once every member has them all.
 /// A null <see cref="Value"/> is a tombstone.
 /// </summary>

@@ -1,0 +1,157 @@
+using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Core.Sync;
+
+/// <summary>Reads and validates message bodies for <see cref="SyncCodec"/>; every check throws <see cref="FormatException"/>.</summary>
+internal static class SyncMessageReader
+{
+    public static SyncMessage ReadBody(BinaryReader reader, SyncMessageType type, string fleet, string sender) => type switch
+    {
+        SyncMessageType.Push => new PushMessage(fleet, sender, KeyStateCodec.Read(reader)),
+        SyncMessageType.DeltaRequest => new DeltaRequest(fleet, sender, ReadRound(reader), DotSet.Parse(reader.ReadString())),
+        SyncMessageType.DeltaResponse => ReadDeltaResponse(reader, fleet, sender),
+        SyncMessageType.DigestRequest => ReadDigestRequest(reader, fleet, sender),
+        SyncMessageType.DigestResponse => ReadDigestResponse(reader, fleet, sender),
+        SyncMessageType.BucketRequest => ReadBucketRequest(reader, fleet, sender),
+        SyncMessageType.BucketResponse => ReadBucketResponse(reader, fleet, sender),
+        SyncMessageType.StatesResponse => ReadStatesResponse(reader, fleet, sender),
+        _ => throw new FormatException($"Unknown sync message type {(byte)type}."),
+    };
+
+    private static DeltaResponse ReadDeltaResponse(BinaryReader reader, string fleet, string sender)
+    {
+        var round = ReadRound(reader);
+        var states = ReadStates(reader);
+        var coverage = reader.ReadBoolean() ? DotSet.Parse(reader.ReadString()) : null;
+        return new DeltaResponse(fleet, sender, round, states, coverage);
+    }
+
+    private static DigestRequest ReadDigestRequest(BinaryReader reader, string fleet, string sender)
+    {
+        var level = ReadLevel(reader);
+        var indices = ReadInts(reader, LevelWidth(level));
+        var hashes = ReadHashes(reader);
+        if (hashes.Count != indices.Count)
+        {
+            throw new FormatException("Digest request has a hash count different from its index count.");
+        }
+
+        return new DigestRequest(fleet, sender, level, indices, hashes);
+    }
+
+    private static DigestResponse ReadDigestResponse(BinaryReader reader, string fleet, string sender)
+    {
+        var level = ReadLevel(reader);
+        var indices = ReadInts(reader, LevelWidth(level));
+        var children = ReadHashes(reader);
+        if (children.Count != indices.Count * MerkleTree.Fanout)
+        {
+            throw new FormatException("Digest response has the wrong number of child hashes.");
+        }
+
+        return new DigestResponse(fleet, sender, level, indices, children);
+    }
+
+    private static BucketRequest ReadBucketRequest(BinaryReader reader, string fleet, string sender)
+    {
+        var salt = reader.ReadUInt32();
+        var buckets = ReadInts(reader, MerkleTree.LeafCount);
+        var counts = ReadInts(reader, int.MaxValue);
+        var prints = ReadPrints(reader);
+        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != prints.Count)
+        {
+            throw new FormatException("Bucket request counts do not match its fingerprints.");
+        }
+
+        return new BucketRequest(fleet, sender, salt, buckets, counts, prints);
+    }
+
+    private static BucketResponse ReadBucketResponse(BinaryReader reader, string fleet, string sender)
+    {
+        var salt = reader.ReadUInt32();
+        var buckets = ReadInts(reader, MerkleTree.LeafCount);
+        var unmatched = ReadPrints(reader);
+        var applied = VersionVector.Parse(reader.ReadString());
+        return new BucketResponse(fleet, sender, salt, buckets, unmatched, ReadStates(reader), applied);
+    }
+
+    private static StatesResponse ReadStatesResponse(BinaryReader reader, string fleet, string sender)
+    {
+        var senderApplied = VersionVector.Parse(reader.ReadString());
+        return new StatesResponse(fleet, sender, ReadStates(reader), senderApplied);
+    }
+
+    private static List<uint> ReadPrints(BinaryReader reader)
+    {
+        var count = ReadCount(reader);
+        var prints = new List<uint>(count);
+        for (var i = 0; i < count; i++)
+        {
+            prints.Add(reader.ReadUInt32());
+        }
+
+        return prints;
+    }
+
+    private static long ReadRound(BinaryReader reader)
+    {
+        var round = reader.Read7BitEncodedInt64();
+        return round >= 0 ? round : throw new FormatException("Negative round number.");
+    }
+
+    // Levels whose nodes have children: 0 .. Depth-1.
+    private static int ReadLevel(BinaryReader reader)
+    {
+        var level = reader.Read7BitEncodedInt();
+        return level is >= 0 and < MerkleTree.Depth ? level : throw new FormatException($"Bad Merkle level {level}.");
+    }
+
+    private static int LevelWidth(int level) => (int)Math.Pow(MerkleTree.Fanout, level);
+
+    /// <summary>A count no larger than the bytes left, so garbage cannot make us allocate much.</summary>
+    private static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.Read7BitEncodedInt();
+        var left = reader.BaseStream.Length - reader.BaseStream.Position;
+        return count >= 0 && count <= left ? count : throw new FormatException($"Bad element count {count}.");
+    }
+
+    private static List<int> ReadInts(BinaryReader reader, int bound)
+    {
+        var count = ReadCount(reader);
+        var values = new List<int>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var v = reader.Read7BitEncodedInt();
+            values.Add(v >= 0 && v < bound ? v : throw new FormatException($"Index {v} out of range."));
+        }
+
+        return values;
+    }
+
+    private static List<ulong> ReadHashes(BinaryReader reader)
+    {
+        var count = ReadCount(reader);
+        var hashes = new List<ulong>(count);
+        for (var i = 0; i < count; i++)
+        {
+            hashes.Add(reader.ReadUInt64());
+        }
+
+        return hashes;
+    }
+
+    private static List<KeyState> ReadStates(BinaryReader reader)
+    {
+        var count = ReadCount(reader);
+        var states = new List<KeyState>(count);
+        for (var i = 0; i < count; i++)
+        {
+            states.Add(KeyStateCodec.Read(reader));
+        }
+
+        return states;
+    }
+
+}

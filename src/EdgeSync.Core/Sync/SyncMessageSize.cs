@@ -1,0 +1,24 @@
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Core.Sync;
+
+/// <summary>A cheap estimate of a message's encoded size, for the rate limiter and batching.</summary>
+internal static class SyncMessageSize
+{
+    private const int Header = 48;
+
+    public static long Estimate(SyncMessage message) => Header + message switch
+    {
+        PushMessage m => m.State.ApproximateBytes,
+        DeltaRequest m => m.Applied.ExtraCount * 4L + 64,
+        DeltaResponse m => States(m.States) + 64,
+        DigestRequest m => m.Indices.Count * 11L,
+        DigestResponse m => (m.Indices.Count * 3L) + (m.Children.Count * 8L),
+        BucketRequest m => (m.Buckets.Count * 4L) + (m.Prints.Count * 4L),
+        BucketResponse m => (m.Buckets.Count * 2L) + (m.Unmatched.Count * 4L) + States(m.States) + (m.SenderApplied.Count * 12L),
+        StatesResponse m => States(m.States) + (m.SenderApplied.Count * 12L),
+        _ => 0,
+    };
+
+    private static long States(IReadOnlyList<KeyState> states) => states.Sum(s => (long)s.ApproximateBytes);
+}

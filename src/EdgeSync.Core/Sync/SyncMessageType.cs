@@ -1,0 +1,16 @@
+namespace EdgeSync.Core.Sync;
+
+/// <summary>Wire tags of the sync messages; values are part of the protocol and never reused.</summary>
+public enum SyncMessageType : byte
+{
+    Push = 1,
+    DeltaRequest = 2,
+    DeltaResponse = 3,
+    DigestRequest = 4,
+    DigestResponse = 5,
+    BucketRequest = 6,
+    BucketResponse = 7,
+
+    // 8 was StatesRequest in a pre-release draft; never reuse it.
+    StatesResponse = 9,
+}

@@ -1,0 +1,19 @@
+namespace EdgeSync.Core.Sync;
+
+/// <summary>Counters of the sync engine, for metrics and benchmarks. Updated under the engine's lock.</summary>
+public sealed class SyncStats
+{
+    public long MessagesSent;
+    public long BytesSent;
+    public long PushesSent;
+    public long Rounds;
+    public long DeltaStatesReceived;
+    public long DeltaExchangesCompleted;
+    public long DigestChecks;
+    public long DigestDescents;
+    public long RepairStatesReceived;
+    public long RateLimited;
+    public long Ignored;
+    public long Errors;
+    public long TombstonesPurged;
+}

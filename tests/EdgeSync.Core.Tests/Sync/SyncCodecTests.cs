@@ -1,0 +1,137 @@
+using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
+
+namespace EdgeSync.Core.Tests.Sync;
+
+public sealed class SyncCodecTests
+{
+    private static readonly KeyState State = new(
+        "sensors/greenhouse/temp",
+        [new Sibling(new Dot("a", 3), 3, new HybridTimestamp(1_700_000_000_000, 2), "{\"c\":21.5}", VersionVector.Parse("b:2")),
+         new Sibling(new Dot("b", 5), 5, new HybridTimestamp(1_700_000_000_001, 0), null, VersionVector.Empty)],
+        DotSet.Parse("a:3;b:5"));
+
+    public static TheoryData<string> MessageNames => [.. Samples().Select(m => m.GetType().Name)];
+
+    [Theory]
+    [MemberData(nameof(MessageNames))]
+    public void EveryMessageRoundTrips(string name)
+    {
+        var message = Samples().Single(m => m.GetType().Name == name);
+        var bytes = SyncCodec.Encode(message);
+        var decoded = SyncCodec.Decode(bytes);
+        Assert.IsType(message.GetType(), decoded);
+        Assert.Equal(message.Fleet, decoded.Fleet);
+        Assert.Equal(message.Sender, decoded.Sender);
+        Assert.Equal(bytes, SyncCodec.Encode(decoded));
+    }
+
+    [Fact]
+    public void DecodedFieldsMatch()
+    {
+        var decoded = (DeltaResponse)SyncCodec.Decode(SyncCodec.Encode(new DeltaResponse("f", "a", 9, [State], DotSet.Parse("a:3+7;b:5"))));
+        Assert.Equal(9, decoded.Round);
+        Assert.Equal("a:3+7;b:5", decoded.Coverage!.ToString());
+        Assert.True(decoded.States.Single().SameAs(State));
+        Assert.Equal("{\"c\":21.5}", decoded.States[0].Siblings[0].Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessageNames))]
+    public void EveryTruncationIsAFormatException(string name)
+    {
+        var bytes = SyncCodec.Encode(Samples().Single(m => m.GetType().Name == name));
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<FormatException>(() => SyncCodec.Decode(bytes.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
+    public void RandomGarbageAndCorruptionAreOnlyEverFormatExceptions()
+    {
+        var random = new Random(12345);
+        var samples = Samples().Select(m => SyncCodec.Encode(m)).ToList();
+        for (var i = 0; i < 20_000; i++)
+        {
+            byte[] input;
+            if (i % 2 == 0)
+            {
+                input = new byte[random.Next(0, 200)];
+                random.NextBytes(input);
+                if (input.Length > 0)
+                {
+                    input[0] = SyncCodec.Version;
+                }
+            }
+            else
+            {
+                input = (byte[])samples[random.Next(samples.Count)].Clone();
+                for (var flips = random.Next(1, 4); flips > 0; flips--)
+                {
+                    input[random.Next(input.Length)] = (byte)random.Next(256);
+                }
+            }
+
+            try
+            {
+                SyncCodec.Decode(input);
+            }
+            catch (FormatException)
+            {
+                // expected for most inputs; anything else fails the test
+            }
+        }
+    }
+
+    [Fact]
+    public void OversizedInputIsRejectedBeforeParsing()
+    {
+        var bytes = SyncCodec.Encode(new PushMessage("f", "a", State));
+        var error = Assert.Throws<FormatException>(() => SyncCodec.Decode(bytes, maxBytes: bytes.Length - 1));
+        Assert.Contains("at most", error.Message, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(new byte[SyncCodec.DefaultMaxMessageBytes + 1]));
+    }
+
+    [Fact]
+    public void EncodingAnOversizedMessageIsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => SyncCodec.Encode(new PushMessage("f", "a", State), maxBytes: 16));
+    }
+
+    [Fact]
+    public void AnotherVersionOrAnUnknownTypeIsAFormatException()
+    {
+        var bytes = SyncCodec.Encode(new PushMessage("f", "a", State));
+        bytes[0] = SyncCodec.Version + 1;
+        Assert.Contains("version", Assert.Throws<FormatException>(() => SyncCodec.Decode(bytes)).Message, StringComparison.Ordinal);
+        bytes[0] = SyncCodec.Version;
+        bytes[1] = 200;
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(bytes));
+    }
+
+    [Fact]
+    public void TrailingBytesAndBadIdsAreFormatExceptions()
+    {
+        var bytes = SyncCodec.Encode(new DigestRequest("f", "a", 0, [0], [42]));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode([.. bytes, 0]));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestRequest("f", "bad id!", 0, [0], [42]))));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestRequest("f", "a", 1, [16], [42]))));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestRequest("f", "a", 3, [0], [42]))));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new DigestResponse("f", "a", 0, [0], [1, 2]))));
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(SyncCodec.Encode(new BucketRequest("f", "a", 1, [3], [2], [1]))));
+    }
+
+    private static List<SyncMessage> Samples() =>
+    [
+        new PushMessage("fleet", "a", State),
+        new DeltaRequest("fleet", "a", 7, DotSet.Parse("a:10+12;b:4")),
+        new DeltaResponse("fleet", "b", 7, [State, State with { Key = "other" }], DotSet.Parse("a:12;b:4")),
+        new DigestRequest("fleet", "a", 1, [3, 15], [1UL, ulong.MaxValue]),
+        new DigestResponse("fleet", "b", 0, [0], [.. Enumerable.Range(1, MerkleTree.Fanout).Select(i => (ulong)i)]),
+        new BucketRequest("fleet", "a", 77, [0, 17, 4095], [2, 0, 1], [5, 6, 7]),
+        new BucketResponse("fleet", "b", 77, [17], [6, 9], [State], VersionVector.Parse("a:3;b:5")),
+        new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5")),
+    ];
+}

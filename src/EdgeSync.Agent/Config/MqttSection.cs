@@ -8,6 +8,9 @@ public sealed class MqttSection
     /// <summary><c>embedded</c> or <c>mqtt://host:port</c> / <c>mqtts://host:port</c>; empty = no broker (a fleet of one).</summary>
     public IReadOnlyList<string> Brokers { get; set; } = [];
 
+    /// <summary>Port of the in-process broker when <c>Brokers</c> holds <c>embedded</c> (loopback only).</summary>
+    public int EmbeddedPort { get; set; } = 1883;
+
     public string? Username { get; set; }
 
     public string? Password { get; set; }
@@ -19,6 +22,7 @@ public sealed class MqttSection
     {
         var s = new MqttSection();
         s.Brokers = r.List(nameof(Brokers)) ?? s.Brokers;
+        s.EmbeddedPort = r.Int(nameof(EmbeddedPort), s.EmbeddedPort);
         s.Username = r.OptionalString(nameof(Username));
         s.Password = r.OptionalString(nameof(Password));
         s.CaFile = r.OptionalString(nameof(CaFile));
@@ -28,6 +32,11 @@ public sealed class MqttSection
 
     public IEnumerable<string> Validate()
     {
+        if (EmbeddedPort is < 1 or > 65535)
+        {
+            yield return $"Mqtt:EmbeddedPort must be a TCP port 1-65535 (got {EmbeddedPort})";
+        }
+
         foreach (var broker in Brokers)
         {
             if (!IsValidBroker(broker))

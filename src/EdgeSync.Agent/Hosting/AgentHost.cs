@@ -1,4 +1,6 @@
 using EdgeSync.Agent.Config;
+using EdgeSync.Agent.Gpio;
+using EdgeSync.Agent.Replication;
 using EdgeSync.Agent.Http;
 using EdgeSync.Agent.Metrics;
 using Microsoft.AspNetCore.Hosting;
@@ -80,9 +82,21 @@ public static class AgentHost
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(store.Service);
-        services.AddSingleton<IClusterView, SoloClusterView>();
+        services.AddSingleton<FleetRuntime>();
+        services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<FleetRuntime>());
+        services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
         services.AddSingleton<IConsistencyCoordinator, SoloCoordinator>();
-        services.AddSingleton<ILedStatus, NoLeds>();
+        services.AddSingleton(sp =>
+        {
+            var fleet = sp.GetRequiredService<FleetRuntime>();
+            return new LedService(config.Gpio, fleet.LedInput, TimeProvider.System, sp.GetRequiredService<ILogger<LedService>>())
+            {
+                OnPress = ButtonCounter.Handler(store.Service, config.Node.Id),
+                OnLongPress = fleet.RequestStepDownAsync,
+            };
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<LedService>());
+        services.AddSingleton<ILedStatus, LedStatus>();
         services.AddSingleton<AppliedSignal>();
         services.AddSingleton<SessionGate>();
         services.AddSingleton<RequestGate>();

@@ -1,0 +1,348 @@
+using System.Collections.Concurrent;
+using EdgeSync.Agent.Config;
+using EdgeSync.Agent.Hosting;
+using EdgeSync.Agent.Mqtt;
+using EdgeSync.Agent.Storage;
+using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Fleet;
+using EdgeSync.Core.Leds;
+using EdgeSync.Core.Sync;
+using CoreFleetMessage = EdgeSync.Core.Fleet.Messages.FleetMessage;
+using PresenceChange = EdgeSync.Core.Fleet.Messages.PresenceChange;
+using StepDownRequest = EdgeSync.Core.Fleet.Messages.StepDownRequest;
+
+namespace EdgeSync.Agent.Replication;
+
+/// <summary>
+/// One node's part in its fleet: the MQTT connection (and the embedded broker when asked),
+/// the sync engine, and membership with leader election. <see cref="FleetNode"/> is
+/// single-threaded, so the main loop owns it: it handles queued fleet messages, ticks the
+/// failure detector and the election every 25 ms, and beats the LED heartbeat.
+/// </summary>
+public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposable
+{
+    private static readonly TimeSpan LoopInterval = TimeSpan.FromMilliseconds(25);
+
+    private readonly AgentConfig _config;
+    private readonly ReplicaService _store;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<CoreFleetMessage> _fleetInbox = new();
+    private readonly ConcurrentQueue<Action<FleetNode>> _commands = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<string> _reachable = new(StringComparer.Ordinal);
+    private EmbeddedBroker? _broker;
+    private MqttFleetConnection? _mqtt;
+    private MqttSyncTransport? _syncTransport;
+    private SyncEngine? _engine;
+    private FleetNode? _fleet;
+    private Task? _loops;
+    private volatile FleetStatus? _status;
+    private long _lastPurgeAt;
+    private VersionVector _lastStable = VersionVector.Empty;
+    private long _activity;
+    private long _malformedFleet;
+
+    public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time)
+    {
+        _config = config;
+        _store = store;
+        _time = time;
+        _log = logs.CreateLogger("EdgeSync.Fleet");
+        Heartbeat = new LoopHeartbeat(time);
+        Logs = logs;
+    }
+
+    public LoopHeartbeat Heartbeat { get; }
+
+    public MqttFleetConnection? Mqtt => _mqtt;
+
+    public SyncEngine? Engine => _engine;
+
+    /// <summary>Replicated updates sent or received (drives the activity LED).</summary>
+    public long Activity => Interlocked.Read(ref _activity) + (_engine is { } e ? Interlocked.Read(ref e.Stats.MessagesSent) : 0);
+
+    public long MalformedMessages => Interlocked.Read(ref _malformedFleet) + (_syncTransport is { } t ? Interlocked.Read(ref t.Malformed) : 0);
+
+    private ILoggerFactory Logs { get; }
+
+    private bool Solo => _config.Members.Count == 1 && _config.Mqtt.Brokers.Count == 0;
+
+    public LeaderInfo Leader => _status is { } s
+        ? new LeaderInfo(s.Leader, s.Term, RoleName(s.Role))
+        : Solo ? new LeaderInfo(_config.Node.Id, 1, "leader") : new LeaderInfo(null, 0, "follower");
+
+    public string Partition => _status is { } s ? s.Partition.ToString().ToLowerInvariant() : Solo ? "healthy" : "isolated";
+
+    public IReadOnlyList<PeerInfo> Peers => _status is { } s
+        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs))]
+        : [.. _config.Members.Where(m => m != _config.Node.Id).Select(m => new PeerInfo(m, false, null))];
+
+    public bool BrokerConnected => _mqtt?.IsConnected ?? false;
+
+    public int ReachableMembers => _status is { } s ? 1 + s.Peers.Count(p => p.Reachable) : 1;
+
+    public int Members => _config.Members.Count;
+
+    public PartitionState PartitionState => _status?.Partition ?? (Solo ? PartitionState.Healthy : PartitionState.Isolated);
+
+    public Role Role => _status?.Role ?? (Solo ? Role.Leader : Role.Follower);
+
+    public LedInput LedInput() => new(Role, PartitionState, Activity, Heartbeat.Elapsed);
+
+    /// <summary>Ask the leader (this node or another) to step down; used by the demo button.</summary>
+    public Task RequestStepDownAsync()
+    {
+        _commands.Enqueue(fleet =>
+        {
+            var leader = fleet.Status().Leader;
+            if (leader == _config.Node.Id)
+            {
+                fleet.Election.StepDown();
+            }
+            else if (leader is not null && _mqtt is not null)
+            {
+                new MqttFleetTransport(_mqtt).Send(leader, new StepDownRequest(_config.Node.Id));
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Solo)
+        {
+            _loops = Task.Run(() => SoloLoopAsync(_stop.Token), CancellationToken.None);
+            return;
+        }
+
+        var brokers = new List<BrokerEndpoint>();
+        foreach (var url in _config.Mqtt.Brokers)
+        {
+            if (string.Equals(url, MqttSection.Embedded, StringComparison.OrdinalIgnoreCase))
+            {
+                _broker = new EmbeddedBroker(_config.Mqtt.EmbeddedPort);
+                await _broker.StartAsync();
+                _log.LogInformation("Embedded MQTT broker listening on {Endpoint}", _broker.Endpoint);
+                brokers.Add(_broker.Endpoint);
+            }
+            else
+            {
+                brokers.Add(BrokerEndpoint.Parse(url));
+            }
+        }
+
+        var random = new Random();
+        _mqtt = new MqttFleetConnection(
+            new MqttFleetOptions
+            {
+                Fleet = _config.Fleet.Name,
+                NodeId = _config.Node.Id,
+                Brokers = brokers,
+                Username = _config.Mqtt.Username,
+                Password = _config.Mqtt.Password,
+            },
+            _time,
+            random,
+            Logs.CreateLogger("EdgeSync.Mqtt"));
+        _syncTransport = new MqttSyncTransport(_mqtt, _log);
+        _engine = new SyncEngine(
+            _config.Node.Id,
+            _config.Fleet.Name,
+            new SyncOptions
+            {
+                AntiEntropyInterval = _config.Sync.AntiEntropyInterval,
+                MaxBytesPerSecond = _config.Sync.MaxBytesPerSecond,
+                PurgeTombstones = false, // the leader's stable vector drives purges (SPEC §4)
+            },
+            _store,
+            _syncTransport,
+            () => _config.Members,
+            _time,
+            random);
+        var options = new FleetOptions { Members = _config.Members, HeartbeatInterval = _config.Fleet.HeartbeatInterval };
+        _fleet = new FleetNode(
+            _config.Node.Id,
+            options,
+            _time,
+            random,
+            new MqttFleetTransport(_mqtt),
+            new FileElectionStore(_config.Node.DataDir),
+            () => _store.Read(r => r.Applied.ToBaseVector()),
+            OnStable);
+        _mqtt.Connected += (_, endpoint) =>
+        {
+            _log.LogInformation("Connected to MQTT broker {Endpoint}", endpoint);
+            _engine.Reconnected();
+        };
+        _mqtt.Disconnected += (_, reason) => _log.LogWarning("Lost the MQTT broker: {Reason}", reason);
+        _engine.Start();
+        _mqtt.Start();
+        _loops = Task.WhenAll(
+            Task.Run(() => InboxLoopAsync(_mqtt, _stop.Token), CancellationToken.None),
+            Task.Run(() => MainLoopAsync(_fleet, _stop.Token), CancellationToken.None));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        if (_loops is not null)
+        {
+            await _loops.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _engine?.Dispose();
+        if (_mqtt is not null)
+        {
+            await _mqtt.DisposeAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None);
+        }
+
+        _stop.Dispose();
+    }
+
+    private static string RoleName(Role role) => role.ToString().ToLowerInvariant();
+
+    private async Task SoloLoopAsync(CancellationToken stop)
+    {
+        using var timer = _time.CreateTimer(_ => Heartbeat.Beat(), null, TimeSpan.Zero, LoopInterval);
+        await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task InboxLoopAsync(MqttFleetConnection mqtt, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var message in mqtt.Inbox.ReadAllAsync(stop))
+            {
+                Dispatch(message);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Dispatch(FleetMessage message)
+    {
+        switch (message.Channel)
+        {
+            case FleetChannel.Push:
+            case FleetChannel.Direct when message.Topic.Kind == MqttSyncTransport.Kind:
+                Interlocked.Increment(ref _activity);
+                _syncTransport!.Deliver(message.Payload);
+                break;
+            case FleetChannel.Direct when message.Topic.Kind == MqttFleetTransport.Kind:
+            case FleetChannel.Heartbeat:
+            case FleetChannel.Election:
+            case FleetChannel.Stable:
+                try
+                {
+                    _fleetInbox.Enqueue(FleetCodec.Decode(message.Payload.Span));
+                }
+                catch (FormatException)
+                {
+                    Interlocked.Increment(ref _malformedFleet);
+                }
+
+                break;
+            case FleetChannel.Presence when message.From is { } from && PresenceInfo.TryParse(message.Payload.Span, out var presence) && presence is not null:
+                _fleetInbox.Enqueue(new PresenceChange(from, presence.Online));
+                break;
+        }
+    }
+
+    private async Task MainLoopAsync(FleetNode fleet, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(LoopInterval, _time);
+        do
+        {
+            try
+            {
+                Turn(fleet);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _log.LogError(e, "Fleet loop error");
+            }
+        }
+        while (await WaitAsync(timer, stop));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Turn(FleetNode fleet)
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            command(fleet);
+        }
+
+        while (_fleetInbox.TryDequeue(out var message))
+        {
+            fleet.Handle(message);
+        }
+
+        fleet.SetBrokerConnected(_mqtt!.IsConnected);
+        fleet.Tick();
+        var status = fleet.Status();
+        var before = _status;
+        _status = status;
+        foreach (var peer in status.Peers)
+        {
+            if (peer.Reachable && _reachable.Add(peer.Id))
+            {
+                _log.LogInformation("Peer {Peer} is reachable", peer.Id);
+                _engine!.PeerHealed(peer.Id);
+            }
+            else if (!peer.Reachable && _reachable.Remove(peer.Id))
+            {
+                _log.LogWarning("Peer {Peer} is unreachable", peer.Id);
+            }
+        }
+
+        if (before is not null && (before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term))
+        {
+            _log.LogInformation("Fleet: {Partition}, leader {Leader}, term {Term}", status.Partition.ToString().ToLowerInvariant(), status.Leader ?? "none", status.Term);
+        }
+
+        Heartbeat.Beat();
+    }
+
+    private void OnStable(VersionVector stable, VersionVector frontier)
+    {
+        // Purging scans the deleted keys; do it when the watermark moved, or now and then.
+        var now = _time.GetTimestamp();
+        if (stable.Equals(_lastStable) && _time.GetElapsedTime(_lastPurgeAt, now) < TimeSpan.FromSeconds(5))
+        {
+            return;
+        }
+
+        _lastStable = stable;
+        _lastPurgeAt = now;
+        _ = _store.WriteAsync(r => r.PurgeStable(stable, frontier));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeSync.Agent.Tests.Systemd.Probe;
@@ -20,7 +21,8 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
     {
         using var systemd = NotifySocketListener.InTempDirectory();
         var started = Stopwatch.GetTimestamp();
-        using var child = StartProbe(systemd.Address);
+        var stdout = new ConcurrentQueue<string>();
+        using var child = StartProbe(systemd.Address, stdout);
         var seen = new List<string>();
 
         try
@@ -65,8 +67,12 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
             Signal(child.Id, "TERM");
             systemd.WaitFor(m => NotifySocketListener.HasLine(m, "STOPPING=1"), Deadline, seen);
             Assert.True(child.WaitForExit(Deadline), "the child did not exit after SIGTERM");
+            child.WaitForExit(); // drains the redirected output
             Assert.Equal(0, child.ExitCode);
             Assert.Single(seen, m => NotifySocketListener.HasLine(m, "READY=1"));
+
+            // Under systemd (JOURNAL_STREAM set) log lines carry journald's <priority> prefix.
+            Assert.Contains(stdout, l => l.StartsWith("<6>", StringComparison.Ordinal) && l.Contains("systemd notify socket", StringComparison.Ordinal));
         }
         finally
         {
@@ -77,7 +83,7 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
         }
     }
 
-    private static Process StartProbe(string notifySocket)
+    private static Process StartProbe(string notifySocket, ConcurrentQueue<string> stdout)
     {
         var assembly = typeof(TestEntryPoint).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
@@ -91,8 +97,15 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
         info.Environment["NOTIFY_SOCKET"] = notifySocket;
         info.Environment["WATCHDOG_USEC"] = ((long)Timeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
         info.Environment.Remove("WATCHDOG_PID");
+        info.Environment["JOURNAL_STREAM"] = "8:12345";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the probe");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stdout.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

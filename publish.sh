@@ -12,13 +12,15 @@ ALL_RIDS=(linux-arm64 linux-x64)
 
 usage() {
   cat <<'EOF'
-Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--deb] [-- PUBLISH-ARGS...]
+Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--trim] [--deb] [-- PUBLISH-ARGS...]
 
   --rid RID          linux-arm64 or linux-x64 (repeatable; default: both, or linux-arm64 with --deploy)
   --deploy USER@HOST copy the binary, unit and (if none is there) config to HOST over ssh, create the
                      edgesync system user (in group gpio), daemon-reload, enable and (re)start
   --dry-run          print the build and deploy commands instead of running them
   --no-build         use the binary already in artifacts/<rid>/
+  --trim             trimmed build (~3x smaller, ~20 MB less RSS; LiteDB/MQTTnet rooted) — opt-in
+                     until the fleet test runs against a trimmed binary
   --deb              also build artifacts/<rid>/edgesync_<version>_<arch>.deb
   -- ARGS            extra arguments passed to dotnet publish (e.g. -p:PublishReadyToRun=false)
 EOF
@@ -32,6 +34,7 @@ DEPLOY=""
 DRY_RUN=0
 BUILD=1
 DEB=0
+TRIM=0
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -42,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --dry-run) DRY_RUN=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --deb) DEB=1; shift ;;
+    --trim) TRIM=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -71,9 +75,12 @@ version() {
 build() {
   local rid="$1" out="$ROOT/artifacts/$1" stage="$ROOT/artifacts/obj/$1"
   command -v dotnet >/dev/null || fail "dotnet is not installed (see README)"
+  local trim=(-p:PublishTrimmed=false)
+  # Reflection-based JSON stays on: trimming would otherwise switch it off for the whole API.
+  [[ $TRIM -eq 0 ]] || trim=(-p:PublishTrimmed=true -p:JsonSerializerIsReflectionEnabledByDefault=true)
   # Publish properties live here, not in the project, so dotnet build/test stay framework-dependent.
   run dotnet publish "$PROJECT" -c Release -r "$rid" --self-contained true -o "$stage" \
-    -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false -p:PublishTrimmed=false \
+    -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false "${trim[@]}" \
     -p:EnableCompressionInSingleFile=false -p:DebugType=none -p:GenerateDocumentationFile=false \
     ${EXTRA[@]+"${EXTRA[@]}"}
   # Only the bundle ships. libSystem.IO.Ports.Native.so (pulled in by Iot.Device.Bindings) is left

@@ -37,20 +37,25 @@ with tempfile.TemporaryDirectory() as tmp:
     proc = subprocess.Popen(prefix + [binary] + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def wait_for(word, limit):
-        listener.settimeout(limit)
-        while True:
+        listener.settimeout(0.05)
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end:
             try:
                 msg = listener.recv(4096).decode()
             except socket.timeout:
-                return None
+                if proc.poll() is not None and word == "READY=1":
+                    return None  # exited without ever becoming ready
+                continue
             if word in msg.split("\n"):
                 return time.perf_counter()
+        return None
 
-    ready = wait_for("READY=1", 60)
+    ready = wait_for("READY=1", 120)
     if ready is None:
-        proc.kill()
+        if proc.poll() is None:
+            proc.kill()
         err = proc.stderr.read().decode().strip().splitlines()
-        print(f"run: no READY=1 within 60 s ({err[-1] if err else 'no output'}) — start→READY, RSS not measured")
+        print(f"run: no READY=1 (exit code {proc.poll()}, {err[-1] if err else 'no stderr'}) — start→READY and RSS not measured")
         raise SystemExit(0)
     print(f"start→READY: {(ready - t0) * 1000:.0f} ms")
     for _ in range(600):

@@ -77,7 +77,8 @@ build() {
   command -v dotnet >/dev/null || fail "dotnet is not installed (see README)"
   local trim=(-p:PublishTrimmed=false)
   # Reflection-based JSON stays on: trimming would otherwise switch it off for the whole API.
-  [[ $TRIM -eq 0 ]] || trim=(-p:PublishTrimmed=true -p:JsonSerializerIsReflectionEnabledByDefault=true)
+  # LiteDB and others are not trim-annotated (IL2104 would fail the build under warnings-as-errors).
+  [[ $TRIM -eq 0 ]] || trim=(-p:PublishTrimmed=true -p:JsonSerializerIsReflectionEnabledByDefault=true -p:SuppressTrimAnalysisWarnings=true)
   # Publish properties live here, not in the project, so dotnet build/test stay framework-dependent.
   run dotnet publish "$PROJECT" -c Release -r "$rid" --self-contained true -o "$stage" \
     -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false "${trim[@]}" \

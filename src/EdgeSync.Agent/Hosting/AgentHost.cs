@@ -1,6 +1,7 @@
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Gpio;
 using EdgeSync.Agent.Replication;
+using EdgeSync.Agent.Systemd;
 using EdgeSync.Agent.Http;
 using EdgeSync.Agent.Metrics;
 using Microsoft.AspNetCore.Hosting;
@@ -68,8 +69,10 @@ public static class AgentHost
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        // Under systemd: READY=1 once serving, STOPPING=1 on stop, journald-style log lines.
-        builder.Host.UseSystemd();
+        // Under systemd (NOTIFY_SOCKET set): READY=1 once serving, STOPPING=1 on stop, WATCHDOG=1
+        // from the fleet main loop, journald-style log lines. Our own notifier, not UseSystemd():
+        // that one never sends WATCHDOG and only switches on when the parent is systemd.
+        builder.Logging.AddJournaldConsoleWhenUnderSystemd();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -105,7 +108,7 @@ public static class AgentHost
         services.AddSingleton<KvEndpoints>();
         services.AddSingleton<ListEndpoint>();
         services.AddSingleton<StatusEndpoints>();
-        services.AddHostedService<SystemdWatchdog>();
+        services.AddEdgeSyncSystemd();
 
         var app = builder.Build();
 

@@ -3,6 +3,7 @@ using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Hosting;
 using EdgeSync.Agent.Mqtt;
 using EdgeSync.Agent.Storage;
+using EdgeSync.Agent.Systemd;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Fleet;
 using EdgeSync.Core.Leds;
@@ -43,8 +44,11 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private long _activity;
     private long _malformedFleet;
 
-    public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time)
+    private readonly SystemdWatchdog _watchdog;
+
+    public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time, SystemdWatchdog watchdog)
     {
+        _watchdog = watchdog;
         _config = config;
         _store = store;
         _time = time;
@@ -217,8 +221,15 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
     private async Task SoloLoopAsync(CancellationToken stop)
     {
-        using var timer = _time.CreateTimer(_ => Heartbeat.Beat(), null, TimeSpan.Zero, LoopInterval);
-        await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+        // A fleet of one still has a main loop: it proves the writer answers, then beats.
+        using var timer = new PeriodicTimer(LoopInterval, _time);
+        do
+        {
+            _store.Read(_ => 0);
+            Heartbeat.Beat();
+            _watchdog.Tick();
+        }
+        while (await WaitAsync(timer, stop));
     }
 
     private async Task InboxLoopAsync(MqttFleetConnection mqtt, CancellationToken stop)
@@ -330,6 +341,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         }
 
         Heartbeat.Beat();
+        _watchdog.Tick();
     }
 
     private void OnStable(VersionVector stable, VersionVector frontier)

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace EdgeSync.Agent.Tests.Systemd;
 
 /// <summary>
-/// Process level: this test plays systemd for a child process (the probe host in this assembly,
+/// System.Diagnostics.Process level: this test plays systemd for a child process (the probe host in this assembly,
 /// wired like the agent) — NOTIFY_SOCKET and WATCHDOG_USEC in its environment, SIGTERM to stop it.
 /// Once <c>edgesync run</c> exists, the same steps apply to it (see README "Host integration").
 /// </summary>
@@ -83,7 +83,7 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
         }
     }
 
-    private static Process StartProbe(string notifySocket, ConcurrentQueue<string> stdout)
+    private static System.Diagnostics.Process StartProbe(string notifySocket, ConcurrentQueue<string> stdout)
     {
         var assembly = typeof(TestEntryPoint).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
@@ -98,7 +98,7 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
         info.Environment["WATCHDOG_USEC"] = ((long)Timeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
         info.Environment.Remove("WATCHDOG_PID");
         info.Environment["JOURNAL_STREAM"] = "8:12345";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the probe");
+        var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start the probe");
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -114,7 +114,7 @@ public sealed class ProcessNotifyTests(ITestOutputHelper output)
 
     private static void Signal(int pid, string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
         Assert.True(kill.WaitForExit(Deadline));
         Assert.Equal(0, kill.ExitCode);
     }

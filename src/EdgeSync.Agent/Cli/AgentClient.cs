@@ -88,6 +88,27 @@ public sealed class AgentClient : IDisposable
         }
     }
 
+    /// <summary>Open a server-sent event stream; the connect is bounded by the timeout, the stream is not.</summary>
+    public async Task<Stream> OpenStreamAsync(string path, CancellationToken cancel)
+    {
+        try
+        {
+            var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancel);
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancel);
+                response.Dispose();
+                throw new CliFailure($"the agent at {_base} answered {(int)response.StatusCode}: {text.Trim()}");
+            }
+
+            return await response.Content.ReadAsStreamAsync(cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliFailure($"cannot reach the agent at {_base} ({Reason(e)})");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string Reason(HttpRequestException e) => e.InnerException switch

@@ -14,7 +14,7 @@ public static class CliApp
         var root = new RootCommand("EdgeSync: a replicated key-value agent for Raspberry Pi fleets.");
         root.Subcommands.Add(RunCommand.Build());
         var client = new ClientOptions();
-        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)))
+        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(WatchCommand.Build(client)))
         {
             root.Subcommands.Add(command);
         }

@@ -1,3 +1,4 @@
+using EdgeSync.Agent.Changes;
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Gpio;
 using EdgeSync.Agent.Replication;
@@ -101,6 +102,8 @@ public static class AgentHost
         services.AddHostedService(sp => sp.GetRequiredService<LedService>());
         services.AddSingleton<ILedStatus, LedStatus>();
         services.AddSingleton<AppliedSignal>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<ChangesEndpoint>();
         services.AddSingleton<SessionGate>();
         services.AddSingleton<RequestGate>();
         services.AddSingleton<AgentMetrics>();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EdgeSync.Agent.Changes;
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,7 @@ public static class ApiRoutes
         app.MapGet("/v1/kv/{**key}", Guard(kv.GetAsync));
         app.MapDelete("/v1/kv/{**key}", Guard(kv.DeleteAsync));
         app.MapGet("/v1/kv", Guard(list.ListAsync));
+        app.MapGet("/v1/changes", Guard(app.Services.GetRequiredService<ChangesEndpoint>().StreamAsync));
         app.MapGet("/v1/status", Guard(status.StatusAsync));
         app.MapGet("/v1/leader", Guard(status.LeaderAsync));
         app.MapGet("/metrics", Guard(status.MetricsAsync));

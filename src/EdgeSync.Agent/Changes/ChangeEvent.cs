@@ -1,0 +1,6 @@
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Agent.Changes;
+
+/// <summary>One applied change as the feed numbers it: <see cref="Seq"/> grows by one per change on this node.</summary>
+public sealed record ChangeEvent(long Seq, ReplicaChange Change);

@@ -179,7 +179,8 @@ getent passwd edgesync >/dev/null || \$S useradd --system --user-group --no-crea
 \$S install -d -m 0755 /etc/edgesync
 if [ ! -e /etc/edgesync/edgesync.json ]; then
   # First install: the example config, with this device's hostname as its node id.
-  sed "s/\"Id\": \"pi-1\"/\"Id\": \"\$(hostname)\"/" $tmp/edgesync.json > $tmp/edgesync.local.json
+  # "pi-1" is the example's Node:Id and its entry in Fleet:Members: both become the hostname.
+  sed "s/\"pi-1\"/\"\$(hostname)\"/g" $tmp/edgesync.json > $tmp/edgesync.local.json
   \$S install -m 0640 -g edgesync $tmp/edgesync.local.json /etc/edgesync/edgesync.json
   echo "installed /etc/edgesync/edgesync.json (node id \$(hostname)): edit Fleet and Mqtt, then systemctl restart edgesync"
 fi

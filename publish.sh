@@ -114,7 +114,7 @@ Architecture: $arch
 Maintainer: EdgeSync <edgesync@localhost>
 Section: net
 Priority: optional
-Depends: adduser, systemd
+Depends: adduser, systemd, libssl3 | libssl3t64
 Description: EdgeSync replication agent for Raspberry Pi fleets
  Local LiteDB replica replicated over MQTT, leader election and GPIO status LEDs.
 EOF

@@ -15,7 +15,7 @@ set -euo pipefail
 NODES=3
 EDGESYNC=""
 DEMO=0
-PREFIX="es$$"
+PREFIX="es$$-"  # the dash keeps one run's names from being a prefix of another's
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="$2"; shift 2 ;;
@@ -56,7 +56,10 @@ cleanup() {
   ip link del "$BR" 2>/dev/null
   rm -rf "$WORK"
 }
-trap cleanup EXIT INT TERM
+# A trapped INT/TERM would otherwise resume the script after cleanup: exit instead (EXIT cleans up).
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 ip link add "$BR" type bridge
 ip link set "$BR" up

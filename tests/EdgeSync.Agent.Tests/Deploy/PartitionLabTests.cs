@@ -28,8 +28,8 @@ public sealed class PartitionLabTests(ITestOutputHelper output)
         Assert.Contains("ok: writes from both sides read back across the healed cut", result.Output, StringComparison.Ordinal);
         Assert.Contains("partition-lab: demo passed", result.Output, StringComparison.Ordinal);
 
-        // Its names are es<pid> + b|1..N (namespaces) and es<pid>br (the bridge): none may be left.
-        var prefix = $"es{result.Pid}";
+        // Its names are es<pid>- + b|1..N (namespaces, veth ends) and es<pid>-br (the bridge): none may be left.
+        var prefix = $"es{result.Pid}-";
         var namespaces = await Shell.RunAsync("ip", ["netns", "list"], TimeSpan.FromSeconds(10));
         Assert.Equal(0, namespaces.ExitCode);
         Assert.DoesNotContain(namespaces.Output.Split('\n'), l => IsOurs(l.Split(' ')[0], prefix));
@@ -38,8 +38,7 @@ public sealed class PartitionLabTests(ITestOutputHelper output)
         Assert.DoesNotContain(links.Output.Split('\n'), l => l.Split(": ") is [_, var name, ..] && IsOurs(name.Split('@')[0], prefix));
     }
 
-    private static bool IsOurs(string name, string prefix) =>
-        name.StartsWith(prefix, StringComparison.Ordinal) && name.Length > prefix.Length && !char.IsAsciiDigit(name[prefix.Length]);
+    private static bool IsOurs(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal);
 
     /// <summary>Effective uid 0, from /proc/self/status ("Uid: real effective saved fs").</summary>
     public static bool IsRoot() =>

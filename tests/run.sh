@@ -19,6 +19,25 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 # The arm64 OpenSSL package is libssl3 on Debian 12 / Ubuntu 22.04 and libssl3t64 later.
 have_arm64_ssl() { have_pkg libssl3:arm64 || have_pkg libssl3t64:arm64; }
 
+# Debian's mirrors carry every architecture; Ubuntu's archive has no arm64 (it lives on
+# ports.ubuntu.com). Add that source for arm64 once; the archive's 404s for arm64 indexes then
+# make `apt-get update` complain, which is tolerated below (amd64 and arm64 lists still load).
+add_ubuntu_ports() {
+  local id="" codename="" file=/etc/apt/sources.list.d/edgesync-arm64-ports.sources
+  # shellcheck disable=SC1091
+  [[ -r /etc/os-release ]] && { id="$(. /etc/os-release; echo "${ID:-}")"; codename="$(. /etc/os-release; echo "${VERSION_CODENAME:-}")"; }
+  [[ $id == ubuntu && -n $codename && ! -e $file ]] || return 0
+  grep -rqs ports.ubuntu.com /etc/apt/sources.list /etc/apt/sources.list.d/ && return 0
+  log "Ubuntu: adding ports.ubuntu.com for arm64 ($file)"
+  cat > "$file" <<EOF
+Types: deb
+URIs: http://ports.ubuntu.com/ubuntu-ports
+Suites: $codename $codename-updates $codename-security
+Components: main universe
+Architectures: arm64
+EOF
+}
+
 install_prerequisites() {
   local need=() arm64=()
   command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
@@ -48,6 +67,7 @@ install_prerequisites() {
   if [[ ${#arm64[@]} -gt 0 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
     dpkg --add-architecture arm64 || log "dpkg --add-architecture arm64 failed"
   fi
+  if [[ ${#arm64[@]} -gt 0 ]]; then add_ubuntu_ports; fi
   log "installing: ${need[*]} ${arm64[*]/ssl/libssl:arm64}"
   local started=$SECONDS
   # timeout: a dead mirror must not hang CI; the tests then fail naming what is missing.

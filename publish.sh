@@ -12,7 +12,7 @@ ALL_RIDS=(linux-arm64 linux-x64)
 
 usage() {
   cat <<'EOF'
-Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--trim] [--deb] [-- PUBLISH-ARGS...]
+Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--trim] [--deb] [--no-r2r] [-- PUBLISH-ARGS...]
 
   --rid RID          linux-arm64 or linux-x64 (repeatable; default: both, or linux-arm64 with --deploy)
   --deploy USER@HOST copy the binary, unit and (if none is there) config to HOST over ssh, create the
@@ -22,6 +22,8 @@ Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build]
   --trim             trimmed build (~3x smaller, ~20 MB less RSS; LiteDB/MQTTnet rooted) — opt-in
                      until the fleet test runs against a trimmed binary
   --deb              also build artifacts/<rid>/edgesync_<version>_<arch>.deb
+  --no-r2r           no ReadyToRun: publishes in ~1/3 of the time (12 s vs 32 s for arm64 here) but
+                     starts ~2x slower; for quick test builds, not for devices
   -- ARGS            extra arguments passed to dotnet publish (e.g. -p:PublishReadyToRun=false)
 EOF
 }
@@ -35,6 +37,7 @@ DRY_RUN=0
 BUILD=1
 DEB=0
 TRIM=0
+R2R=true
 EXTRA=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -46,6 +49,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --deb) DEB=1; shift ;;
     --trim) TRIM=1; shift ;;
+    --no-r2r) R2R=false; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -81,7 +85,7 @@ build() {
   [[ $TRIM -eq 0 ]] || trim=(-p:PublishTrimmed=true -p:JsonSerializerIsReflectionEnabledByDefault=true -p:SuppressTrimAnalysisWarnings=true)
   # Publish properties live here, not in the project, so dotnet build/test stay framework-dependent.
   run dotnet publish "$PROJECT" -c Release -r "$rid" --self-contained true -o "$stage" \
-    -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=false "${trim[@]}" \
+    -p:PublishSingleFile=true -p:PublishReadyToRun=$R2R -p:PublishReadyToRunComposite=false "${trim[@]}" \
     -p:EnableCompressionInSingleFile=false -p:DebugType=none -p:GenerateDocumentationFile=false \
     ${EXTRA[@]+"${EXTRA[@]}"}
   # Only the bundle ships. libSystem.IO.Ports.Native.so (pulled in by Iot.Device.Bindings) is left
@@ -114,7 +118,7 @@ Architecture: $arch
 Maintainer: EdgeSync <edgesync@localhost>
 Section: net
 Priority: optional
-Depends: adduser, systemd
+Depends: adduser, systemd, libssl3 | libssl3t64
 Description: EdgeSync replication agent for Raspberry Pi fleets
  Local LiteDB replica replicated over MQTT, leader election and GPIO status LEDs.
 EOF
@@ -179,7 +183,8 @@ getent passwd edgesync >/dev/null || \$S useradd --system --user-group --no-crea
 \$S install -d -m 0755 /etc/edgesync
 if [ ! -e /etc/edgesync/edgesync.json ]; then
   # First install: the example config, with this device's hostname as its node id.
-  sed "s/\"Id\": \"pi-1\"/\"Id\": \"\$(hostname)\"/" $tmp/edgesync.json > $tmp/edgesync.local.json
+  # "pi-1" is the example's Node:Id and its entry in Fleet:Members: both become the hostname.
+  sed "s/\"pi-1\"/\"\$(hostname)\"/g" $tmp/edgesync.json > $tmp/edgesync.local.json
   \$S install -m 0640 -g edgesync $tmp/edgesync.local.json /etc/edgesync/edgesync.json
   echo "installed /etc/edgesync/edgesync.json (node id \$(hostname)): edit Fleet and Mqtt, then systemctl restart edgesync"
 fi

@@ -22,6 +22,10 @@ command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 for lib in libc6:arm64 libstdc++6:arm64 zlib1g:arm64; do
   dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" || need+=("$lib")
 done
+# OpenSSL: .NET's crypto (used on the first write) loads it at run time; "No usable version of
+# libssl was found" and SIGABRT without it.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+installed libssl3:arm64 || installed libssl3t64:arm64 || need+=(libssl3:arm64)
 if [[ ${#need[@]} -gt 0 ]]; then
   echo "arm64-smoke: installing ${need[*]}"
   dpkg --print-foreign-architectures | grep -qx arm64 || as_root dpkg --add-architecture arm64

@@ -9,7 +9,10 @@ set -euo pipefail
 BIN="${1:?usage: tests/measure-binary.sh BINARY}"
 [[ -x "$BIN" ]] || { echo "measure: no executable at $BIN" >&2; exit 2; }
 RUNS="${RUNS:-10}"
-export BIN RUNS QEMU="${QEMU:-}" RUN_ARGS="${RUN_ARGS:-run --api 127.0.0.1:{port} --data-dir {dir} --broker embedded}"
+# A fleet of one (no broker): what a node costs by itself. (Not "${RUN_ARGS:-...{port}...}": the
+# first "}" would end the expansion.)
+DEFAULT_RUN_ARGS='run --api 127.0.0.1:{port} --data-dir {dir}'
+export BIN RUNS QEMU="${QEMU:-}" RUN_ARGS="${RUN_ARGS:-$DEFAULT_RUN_ARGS}"
 
 python3 - <<'EOF'
 import os, shlex, signal, socket, statistics, subprocess, tempfile, time, urllib.request

@@ -15,7 +15,7 @@ set -euo pipefail
 NODES=3
 EDGESYNC=""
 DEMO=0
-PREFIX="es$$"
+PREFIX="es$$-"  # the dash keeps one run's names from being a prefix of another's
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="$2"; shift 2 ;;
@@ -30,7 +30,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "partition-lab: needs root (network namespaces)" >&2
   exit 2
 fi
-for tool in ip mosquitto curl; do
+for tool in ip mosquitto curl sed; do
   command -v "$tool" >/dev/null || { echo "partition-lab: '$tool' not found (apt-get install -y iproute2 mosquitto curl)" >&2; exit 2; }
 done
 
@@ -44,16 +44,22 @@ fi
 WORK="$(mktemp -d /tmp/edgesync-lab.XXXXXX)"
 BR="${PREFIX}br"
 PIDS=()
+NSS=()
 
 cleanup() {
   set +e
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  for ns in $(ip netns list | awk '{print $1}' | grep "^${PREFIX}" ); do ip netns del "$ns"; done
+  # Only what this run created (another lab's prefix may start with ours). Deleting a namespace
+  # deletes its veth end, and with it the peer on the bridge.
+  for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   ip link del "$BR" 2>/dev/null
   rm -rf "$WORK"
 }
-trap cleanup EXIT INT TERM
+# A trapped INT/TERM would otherwise resume the script after cleanup: exit instead (EXIT cleans up).
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 ip link add "$BR" type bridge
 ip link set "$BR" up
@@ -62,6 +68,7 @@ ip link set "$BR" up
 add_host() {
   local ns="${PREFIX}$1" addr="$2"
   ip netns add "$ns"
+  NSS+=("$ns")
   ip link add "${PREFIX}$1h" type veth peer name "${PREFIX}$1c"
   ip link set "${PREFIX}$1c" netns "$ns"
   ip link set "${PREFIX}$1h" master "$BR" up
@@ -96,8 +103,13 @@ CONF
 done
 
 api() { local i="$1"; shift; ip netns exec "${PREFIX}$i" curl -fsS --max-time 3 "$@"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
+# field NAME: the first "NAME": string/number/null in the compact JSON on stdin (top-level fields
+# come before the "leds" object, which reuses the names leader and partition); prints nothing
+# when absent, so every check below also fails when the API did not answer.
+field() { grep -o "\"$1\":[^,}]*" | head -n1 | sed "s/^\"$1\"://; s/^\"//; s/\"\$//"; }
 status() { api "$1" http://127.0.0.1:7070/v1/status; }
+# value NODE NAME: the field of node's /v1/status, or empty if the node did not answer.
+value() { local s; s="$(status "$1")" || return 0; field "$2" <<<"$s"; }
 wait_for() { # seconds, description, command...
   local deadline=$((SECONDS + $1)) what="$2"; shift 2
   until "$@" >/dev/null 2>&1; do
@@ -110,7 +122,7 @@ cut_cable() { ip link set "${PREFIX}$1h" down; echo "cable of n$1 pulled"; }
 plug_cable() { ip link set "${PREFIX}$1h" up; echo "cable of n$1 re-plugged"; }
 
 for i in $(seq 1 "$NODES"); do wait_for 30 "n$i serving" api "$i" http://127.0.0.1:7070/healthz; done
-has_leader() { for i in $(seq 1 "$NODES"); do [ "$(status "$i" | field "['leader']")" != "None" ] || return 1; done; }
+has_leader() { local l; for i in $(seq 1 "$NODES"); do l="$(value "$i" leader)"; [ -n "$l" ] && [ "$l" != null ] || return 1; done; }
 wait_for 30 "a leader everywhere" has_leader
 
 if [ "$DEMO" -eq 0 ]; then
@@ -123,28 +135,32 @@ if [ "$DEMO" -eq 0 ]; then
 fi
 
 for i in $(seq 1 "$NODES"); do api "$i" -X PUT -H 'Content-Type: application/json' -d "{\"from\":\"n$i\"}" "http://127.0.0.1:7070/v1/kv/lab/before/n$i" >/dev/null; done
-count_is() { [ "$(api "$1" "http://127.0.0.1:7070/v1/kv?prefix=lab/&limit=1000" | field "['items'].__len__()")" = "$2" ]; }
+count_is() { [ "$(value "$1" keys)" = "$2" ]; }
 for i in $(seq 1 "$NODES"); do wait_for 30 "n$i sees $NODES keys" count_is "$i" "$NODES"; done
 
 cut_cable 1
-not_healthy() { [ "$(status 1 | field "['partition']")" != "healthy" ]; }
+not_healthy() { local p; p="$(value 1 partition)"; [ -n "$p" ] && [ "$p" != healthy ]; }
 wait_for 15 "n1 leaves healthy" not_healthy
-minority() { local p; p="$(status 1 | field "['partition']")"; [ "$p" = "minority" ] || [ "$p" = "isolated" ]; }
+minority() { local p; p="$(value 1 partition)"; [ "$p" = minority ] || [ "$p" = isolated ]; }
 wait_for 15 "n1 reports minority or isolated" minority
-other_leader() { local l; l="$(status 2 | field "['leader']")"; [ "$l" != "None" ] && [ "$l" != "n1" ]; }
+other_leader() { local l; l="$(value 2 leader)"; [ -n "$l" ] && [ "$l" != null ] && [ "$l" != n1 ]; }
 wait_for 15 "the majority side has a leader other than n1" other_leader
-api 1 -X PUT -d '{"side":"minority"}' http://127.0.0.1:7070/v1/kv/lab/during/n1 >/dev/null
-api 2 -X PUT -d '{"side":"majority"}' http://127.0.0.1:7070/v1/kv/lab/during/n2 >/dev/null
+api 1 -X PUT -H 'Content-Type: application/json' -d '{"side":"minority"}' http://127.0.0.1:7070/v1/kv/lab/during/n1 >/dev/null
+api 2 -X PUT -H 'Content-Type: application/json' -d '{"side":"majority"}' http://127.0.0.1:7070/v1/kv/lab/during/n2 >/dev/null
 echo "ok: both sides accepted writes"
 
 plug_cable 1
-healthy() { [ "$(status "$1" | field "['partition']")" = "healthy" ]; }
+healthy() { [ "$(value "$1" partition)" = healthy ]; }
 for i in $(seq 1 "$NODES"); do wait_for 30 "n$i healthy again" healthy "$i"; done
 total=$((NODES + 2))
 for i in $(seq 1 "$NODES"); do wait_for 30 "n$i converged to $total keys" count_is "$i" "$total"; done
 one_leader() {
-  local first; first="$(status 1 | field "['leader']")"; [ "$first" != "None" ] || return 1
-  for i in $(seq 2 "$NODES"); do [ "$(status "$i" | field "['leader']")" = "$first" ] || return 1; done
+  local first; first="$(value 1 leader)"; [ -n "$first" ] && [ "$first" != null ] || return 1
+  for i in $(seq 2 "$NODES"); do [ "$(value "$i" leader)" = "$first" ] || return 1; done
 }
 wait_for 15 "one leader named by every node" one_leader
+# Counts could match by accident: read each side's write back from the other side.
+api "$NODES" http://127.0.0.1:7070/v1/kv/lab/during/n1 | grep -q minority || { echo "partition-lab: n$NODES lacks n1's write" >&2; exit 1; }
+api 1 http://127.0.0.1:7070/v1/kv/lab/during/n2 | grep -q majority || { echo "partition-lab: n1 lacks n2's write" >&2; exit 1; }
+echo "ok: writes from both sides read back across the healed cut"
 echo "partition-lab: demo passed"

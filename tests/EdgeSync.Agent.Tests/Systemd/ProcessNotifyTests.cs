@@ -7,9 +7,9 @@ using Xunit.Abstractions;
 namespace EdgeSync.Agent.Tests.Systemd;
 
 /// <summary>
-/// System.Diagnostics.Process level: this test plays systemd for a child process (the probe host in this assembly,
-/// wired like the agent) — NOTIFY_SOCKET and WATCHDOG_USEC in its environment, SIGTERM to stop it.
-/// Once <c>edgesync run</c> exists, the same steps apply to it (see README "Host integration").
+/// Process level: this test plays systemd for the probe host in this assembly (wired like the
+/// agent) because it needs one thing the agent must not ship — a way to hang the main loop — to
+/// show that WATCHDOG=1 stops then. The real agent's READY/WATCHDOG/STOPPING: AgentNotifyTests.
 /// </summary>
 public sealed class ProcessNotifyTests(ITestOutputHelper output)
 {

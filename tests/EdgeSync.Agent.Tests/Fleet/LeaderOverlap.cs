@@ -47,7 +47,8 @@ public static class LeaderOverlap
 
                 if (first is not null && last is not null)
                     yield return (node.Key, first.ReceivedMs, last.SentMs - stalenessMs, first.Term);
-                (first, last) = s.ClaimsLeader ? (s, null) : (null, null);
+                first = s.ClaimsLeader ? s : null;
+                last = null;
             }
 
             if (first is not null && last is not null)

@@ -22,17 +22,9 @@ public sealed class HostilePayloadTests
         await stranger.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", rig.Broker.Port).WithClientId("mallory").Build());
         var root = $"edgesync/{rig.Fleet}/";
 
-        // A real push to corrupt: what n1 says when a key is written.
-        var captured = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        stranger.ApplicationMessageReceivedAsync += e =>
-        {
-            captured.TrySetResult(e.ApplicationMessage.Payload.ToArray());
-            return Task.CompletedTask;
-        };
-        await stranger.SubscribeAsync(root + "push/n1");
-        await rig["n1"].Api.PutAsync("real", "1");
-        var push = await captured.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await stranger.UnsubscribeAsync(root + "push/n1");
+        // A real push to corrupt, and a real heartbeat of n2 to replay under another name.
+        var push = await CaptureAsync(stranger, root + "push/n1", () => rig["n1"].Api.PutAsync("real", "1"));
+        var heartbeat = await CaptureAsync(stranger, root + "heartbeat/n2", () => Task.CompletedTask);
         var wrongVersion = (byte[])push.Clone();
         wrongVersion[0] = 99;
 
@@ -49,6 +41,7 @@ public sealed class HostilePayloadTests
         await Publish("heartbeat/x", [99, 0, 1, (byte)'x']);                // wrong-version heartbeat
         await Publish("election/x", [1]);                                   // truncated election message
         await Publish("to/n1/nonsense/x", [1, 2, 3]);                       // a kind nobody speaks
+        await Publish("heartbeat/x", heartbeat);                            // well-formed, but speaks for n2
 
         // Every agent counts its drops: n1 got all of them, n2 and n3 the broadcasts.
         async Task<bool> Counted(FleetMember m, double sync, double fleet, double oversized)
@@ -59,9 +52,9 @@ public sealed class HostilePayloadTests
                 && FleetApi.Metric(text, "edgesync_mqtt_dropped_total", "reason=\"oversized\"") >= oversized;
         }
 
-        await rig.WaitAsync(() => Counted(rig["n1"], 5, 4, 1), "n1 counts 5 sync and 4 fleet payloads malformed and 1 oversized");
-        await rig.WaitAsync(() => Counted(rig["n2"], 3, 2, 1), "n2 counts the broadcast garbage");
-        await rig.WaitAsync(() => Counted(rig["n3"], 3, 2, 1), "n3 counts the broadcast garbage");
+        await rig.WaitAsync(() => Counted(rig["n1"], 5, 5, 1), "n1 counts 5 sync and 5 fleet payloads malformed and 1 oversized");
+        await rig.WaitAsync(() => Counted(rig["n2"], 3, 3, 1), "n2 counts the broadcast garbage");
+        await rig.WaitAsync(() => Counted(rig["n3"], 3, 3, 1), "n3 counts the broadcast garbage");
 
         // Nobody crashed, and replication still works both ways.
         Assert.All(rig.Members, m => Assert.False(m.Agent.Child.HasExited, $"{m.Id} exited"));
@@ -77,8 +70,27 @@ public sealed class HostilePayloadTests
         // Exact counts: nothing else was miscounted as malformed.
         var n1 = await rig["n1"].Api.MetricsAsync();
         Assert.Equal(5, FleetApi.Metric(n1, "edgesync_messages_malformed_total", "kind=\"sync\""));
-        Assert.Equal(4, FleetApi.Metric(n1, "edgesync_messages_malformed_total", "kind=\"fleet\""));
+        Assert.Equal(5, FleetApi.Metric(n1, "edgesync_messages_malformed_total", "kind=\"fleet\""));
         Assert.Equal(1, FleetApi.Metric(n1, "edgesync_mqtt_dropped_total", "reason=\"oversized\""));
         Assert.True(FleetApi.Metric(n1, "edgesync_mqtt_messages_received_total", "channel=\"push\"") >= 1);
+    }
+
+    private static async Task<byte[]> CaptureAsync(IMqttClient client, string topic, Func<Task> trigger)
+    {
+        var captured = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task Handler(MqttApplicationMessageReceivedEventArgs e)
+        {
+            if (e.ApplicationMessage.Topic == topic)
+                captured.TrySetResult(e.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        }
+
+        client.ApplicationMessageReceivedAsync += Handler;
+        await client.SubscribeAsync(topic);
+        await trigger();
+        var payload = await captured.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.UnsubscribeAsync(topic);
+        client.ApplicationMessageReceivedAsync -= Handler;
+        return payload;
     }
 }

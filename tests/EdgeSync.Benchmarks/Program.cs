@@ -4,6 +4,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["mqtt-raw"] = EdgeSync.Benchmarks.MqttRawBenchmark.RunAsync,
     ["durable-put"] = EdgeSync.Benchmarks.DurablePutBenchmark.RunAsync,
     ["anti-entropy"] = EdgeSync.Benchmarks.AntiEntropyBenchmark.RunAsync,
+    ["fleet"] = EdgeSync.Benchmarks.FleetBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -45,6 +45,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private long _malformedFleet;
 
     private readonly SystemdWatchdog _watchdog;
+    private readonly FleetMetrics _metrics;
 
     public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time, SystemdWatchdog watchdog)
     {
@@ -55,6 +56,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         _log = logs.CreateLogger("EdgeSync.Fleet");
         Heartbeat = new LoopHeartbeat(time);
         Logs = logs;
+        _metrics = new FleetMetrics(this);
     }
 
     public LoopHeartbeat Heartbeat { get; }
@@ -66,7 +68,13 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     /// <summary>Replicated updates sent or received (drives the activity LED).</summary>
     public long Activity => Interlocked.Read(ref _activity) + (_engine is { } e ? Interlocked.Read(ref e.Stats.MessagesSent) : 0);
 
-    public long MalformedMessages => Interlocked.Read(ref _malformedFleet) + (_syncTransport is { } t ? Interlocked.Read(ref t.Malformed) : 0);
+    public long MalformedMessages => MalformedFleetMessages + MalformedSyncMessages;
+
+    /// <summary>Heartbeat, election and directed fleet payloads that did not decode, and directed messages of an unknown kind.</summary>
+    public long MalformedFleetMessages => Interlocked.Read(ref _malformedFleet);
+
+    /// <summary>Push and sync payloads that did not decode.</summary>
+    public long MalformedSyncMessages => _syncTransport is { } t ? Interlocked.Read(ref t.Malformed) : 0;
 
     private ILoggerFactory Logs { get; }
 
@@ -215,6 +223,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         }
 
         _stop.Dispose();
+        _metrics.Dispose();
     }
 
     private static string RoleName(Role role) => role.ToString().ToLowerInvariant();
@@ -238,7 +247,16 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         {
             await foreach (var message in mqtt.Inbox.ReadAllAsync(stop))
             {
-                Dispatch(message);
+                try
+                {
+                    Dispatch(message);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // One bad message must not end the inbox loop: the node would go deaf for good.
+                    Interlocked.Increment(ref _malformedFleet);
+                    _log.LogWarning(e, "Dropped a fleet message on {Topic} that failed to dispatch", message.Topic);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -262,7 +280,15 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             case FleetChannel.Stable:
                 try
                 {
-                    _fleetInbox.Enqueue(FleetCodec.Decode(message.Payload.Span));
+                    var decoded = FleetCodec.Decode(message.Payload.Span);
+                    if (message.From is { } sender && sender != decoded.From)
+                    {
+                        // The topic names the sender: a payload speaking for another node is not believed.
+                        Interlocked.Increment(ref _malformedFleet);
+                        break;
+                    }
+
+                    _fleetInbox.Enqueue(decoded);
                 }
                 catch (FormatException)
                 {
@@ -272,6 +298,10 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
                 break;
             case FleetChannel.Presence when message.From is { } from && PresenceInfo.TryParse(message.Payload.Span, out var presence) && presence is not null:
                 _fleetInbox.Enqueue(new PresenceChange(from, presence.Online));
+                break;
+            case FleetChannel.Direct:
+                // A kind this version does not speak: dropped, and counted so a stranger or a newer peer shows up.
+                Interlocked.Increment(ref _malformedFleet);
                 break;
         }
     }

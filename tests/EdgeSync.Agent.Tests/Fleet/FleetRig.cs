@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EdgeSync.Agent.Tests.Process;
+using EdgeSync.Agent.Tests.Support;
+
+namespace EdgeSync.Agent.Tests.Fleet;
+
+/// <summary>
+/// Three real <c>edgesync run</c> processes on a broker the test owns (Mosquitto or an embedded MQTTnet
+/// broker in the test process). Each node reaches the broker through its own <see cref="TcpProxy"/>, so
+/// its cable can be pulled. Tight timings keep the tests short.
+/// </summary>
+public sealed class FleetRig : IAsyncDisposable
+{
+    public static readonly string[] Ids = ["n1", "n2", "n3"];
+
+    private FleetRig(TestBroker broker, string fleet, List<FleetMember> members)
+    {
+        Broker = broker;
+        Fleet = fleet;
+        Members = members;
+    }
+
+    public TestBroker Broker { get; }
+    public string Fleet { get; }
+    public IReadOnlyList<FleetMember> Members { get; }
+    public FleetMember this[string id] => Members.Single(m => m.Id == id);
+
+    public static async Task<FleetRig> StartAsync(string brokerKind)
+    {
+        var broker = await TestBroker.StartAsync(brokerKind);
+        var fleet = "t" + Guid.NewGuid().ToString("N")[..8];
+        var env = new Dictionary<string, string>
+        {
+            ["EDGESYNC_Fleet__Name"] = fleet,
+            ["EDGESYNC_Fleet__Members"] = string.Join(',', Ids),
+            ["EDGESYNC_Fleet__HeartbeatInterval"] = "200ms",
+            ["EDGESYNC_Sync__AntiEntropyInterval"] = "1s",
+        };
+        var members = new List<FleetMember>();
+        try
+        {
+            var starts = Ids.Select(async id =>
+            {
+                var cable = new TcpProxy(broker.Port);
+                var dir = new TempDir();
+                var agent = await AgentProcess.StartAsync(dir.Path, id, env, "--broker", $"mqtt://127.0.0.1:{cable.Port}");
+                return new FleetMember(id, agent, cable, dir);
+            }).ToList();
+            foreach (var start in starts)
+                members.Add(await start);
+            var rig = new FleetRig(broker, fleet, members);
+            await rig.WaitAsync(async () => (await rig.StatusesAsync()).All(s => (string?)s["partition"] == "healthy"), "every node healthy");
+            return rig;
+        }
+        catch
+        {
+            foreach (var m in members)
+                await m.DisposeAsync();
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<JsonNode[]> StatusesAsync() => Task.WhenAll(Members.Select(m => m.Api.StatusAsync()));
+
+    /// <summary>Polls an async condition under a deadline; the failure names what was awaited and every node's stderr tail.</summary>
+    public async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // An agent busy restarting its listener: ask again.
+            }
+
+            if (clock.Elapsed > limit)
+                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what}{Environment.NewLine}{Diagnostics()}");
+            await Task.Delay(20); // polling a condition under a deadline
+        }
+    }
+
+    /// <summary>Every node holds exactly these values for every key (order of siblings ignored).</summary>
+    public Task WaitConvergedAsync(IReadOnlyDictionary<string, string[]> expected, TimeSpan? timeout = null) =>
+        WaitAsync(async () =>
+        {
+            foreach (var m in Members)
+            {
+                foreach (var (key, values) in expected)
+                {
+                    var got = await m.Api.GetAsync(key);
+                    if (got is null || !got.Value.Values.SequenceEqual(values.Order(StringComparer.Ordinal)))
+                        return false;
+                }
+            }
+
+            return true;
+        }, $"all {expected.Count} keys converged on every node", timeout);
+
+    public string Diagnostics() =>
+        string.Join(Environment.NewLine, Members.Select(m => $"--- {m.Id} stderr (tail):{Environment.NewLine}{Tail(m.Agent.Child.Stderr)}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var m in Members)
+            await m.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+
+    private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace EdgeSync.Benchmarks;
+
+/// <summary>One <c>edgesync run</c> child process for the fleet benchmark (the dll the project reference copies here).</summary>
+public sealed class FleetBenchAgent : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private FleetBenchAgent(string id, Process process, string dir, int port)
+    {
+        Id = id;
+        _process = process;
+        _dir = dir;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Id { get; }
+    public HttpClient Http { get; }
+
+    public static async Task<FleetBenchAgent> StartAsync(string id, IReadOnlyDictionary<string, string> env, int brokerPort)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "edgesync.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"edgesync.dll is not next to the benchmark ({AppContext.BaseDirectory}); build the benchmark project.");
+        var dir = Directory.CreateTempSubdirectory("edgesync-fleetbench-").FullName;
+        int port;
+        using (var l = new TcpListener(IPAddress.Loopback, 0))
+        {
+            l.Start();
+            port = ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "run", "--node-id", id, "--data-dir", dir, "--api", $"127.0.0.1:{port}", "--broker", $"mqtt://127.0.0.1:{brokerPort}" })
+            psi.ArgumentList.Add(a);
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("EDGESYNC_", StringComparison.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(name);
+        foreach (var (k, v) in env)
+            psi.Environment[k] = v;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start edgesync");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var agent = new FleetBenchAgent(id, process, dir, port);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var r = await agent.Http.GetAsync("healthz");
+                if (r.IsSuccessStatusCode)
+                    return agent;
+            }
+            catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+            {
+                await Task.Delay(25);
+            }
+        }
+    }
+
+    public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await Http.GetStringAsync("v1/status"))!;
+
+    /// <summary>How many of <paramref name="writer"/>'s updates this node has applied (contiguously).</summary>
+    public async Task<long> AppliedFromAsync(string writer) => (long?)(await StatusAsync())["versionVector"]?[writer] ?? 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

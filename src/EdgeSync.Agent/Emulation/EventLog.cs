@@ -13,7 +13,7 @@ public sealed class EventLog
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Queue<FleetEvent> _recent = new();
-    private readonly Channel<FleetEvent> _stream = Channel.CreateUnbounded<FleetEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<FleetEvent> _stream = Channel.CreateUnbounded<FleetEvent>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lock _gate = new();
 
     public TimeSpan Elapsed => _clock.Elapsed;

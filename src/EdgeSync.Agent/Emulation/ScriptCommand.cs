@@ -2,7 +2,7 @@ namespace EdgeSync.Agent.Emulation;
 
 /// <summary>
 /// One parsed script line. <see cref="Node"/> is <c>nK</c>, or <c>@leader</c> (the leader when the
-/// command runs) or <c>@last</c> (the node the previous node command acted on).
+/// command runs) or <c>@last</c> (the node of the last pull, plug, kill or start, or the leader stepdown asked).
 /// </summary>
 public sealed record ScriptCommand(ScriptVerb Verb, string Text)
 {

@@ -118,7 +118,9 @@ public sealed class ScriptRunner(EmulatedFleet fleet, NodeWriter writer, TextWri
                 Say($"ok   inc {target.Id} demo/counter/{target.Id} = {value}");
                 break;
             case ScriptVerb.StepDown:
-                Say($"ok   stepdown (asked {fleet.StepDown()})");
+                var asked = fleet.StepDown();
+                _last = fleet.Nodes.First(n => n.Id == asked); // so `expect leader-not @last` can follow
+                Say($"ok   stepdown (asked {asked})");
                 break;
             case ScriptVerb.Status:
                 var snapshots = fleet.Snapshot();
@@ -174,7 +176,7 @@ public sealed class ScriptRunner(EmulatedFleet fleet, NodeWriter writer, TextWri
         }
     }
 
-    /// <summary>Pull, plug, kill and start remember their node as <c>@last</c>; writes and checks do not.</summary>
+    /// <summary>Pull, plug, kill and start remember their node as <c>@last</c> (stepdown the leader it asked); writes and checks do not.</summary>
     private EmulatedNode Resolve(string node, bool remember = false)
     {
         EmulatedNode resolved;
@@ -219,10 +221,19 @@ public sealed class ScriptRunner(EmulatedFleet fleet, NodeWriter writer, TextWri
     {
         lock (_out)
         {
+            // Events that happened before this result are printed first, so the output reads in order.
+            while (fleet.Events.Reader.TryRead(out var e))
+            {
+                PrintEvent(e);
+            }
+
             output.WriteLine($"[{fleet.Events.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),8}] {text}");
             output.Flush();
         }
     }
+
+    private void PrintEvent(FleetEvent e) =>
+        output.WriteLine($"[{e.At.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),8}] event {e.Text}");
 
     private async Task PrintEventsAsync(CancellationToken stop)
     {
@@ -232,7 +243,7 @@ public sealed class ScriptRunner(EmulatedFleet fleet, NodeWriter writer, TextWri
             {
                 lock (_out)
                 {
-                    output.WriteLine($"[{e.At.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),8}] event {e.Text}");
+                    PrintEvent(e);
                     output.Flush();
                 }
             }

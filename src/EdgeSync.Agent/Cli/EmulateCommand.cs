@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using EdgeSync.Agent.Emulation;
 
 namespace EdgeSync.Agent.Cli;
@@ -41,6 +42,12 @@ public static class EmulateCommand
                 }
             }
 
+            // The CLI leaves signals to the host (see CliApp), and each emulated node's host would swallow
+            // Ctrl+C for itself: the emulator takes SIGINT/SIGTERM and stops everything in order.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            cancel = stop.Token;
             EmulatedFleet fleet;
             try
             {
@@ -49,6 +56,10 @@ public static class EmulateCommand
             catch (Exception e) when (e is InvalidOperationException or IOException)
             {
                 throw new CliFailure($"cannot start the emulated fleet: {e.Message}", ExitCodes.Failure);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Failure;
             }
 
             await using (fleet)
@@ -72,6 +83,12 @@ public static class EmulateCommand
                 await new Dashboard(fleet, writer, options.FleetName).RunAsync(cancel);
                 await stderr.WriteLineAsync($"edgesync emulate: stopped; {(options.DataDir is null ? "temporary data removed" : $"data kept in {fleet.DataRoot}")}");
                 return ExitCodes.Ok;
+            }
+
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
             }
         });
         return command;

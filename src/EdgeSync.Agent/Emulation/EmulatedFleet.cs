@@ -129,8 +129,8 @@ public sealed class EmulatedFleet : IAsyncDisposable
             throw new InvalidOperationException($"{node.Id} is not running");
         }
 
-        await node.StopAsync(abrupt: true);
         Events.Add($"{node.Id} killed (data kept in {node.Config.Node.DataDir})");
+        await node.StopAsync(abrupt: true);
     }
 
     public async Task StartNodeAsync(EmulatedNode node, CancellationToken cancel)

@@ -44,14 +44,14 @@ public sealed class ScriptParser(int nodes)
             case "write":
                 return TryWrite(text, words, out command, out error);
             case "stepdown":
-                command = new ScriptCommand(ScriptVerb.StepDown, text);
-                return Arity(words, 1, 1, "stepdown", out error);
+                command = Arity(words, 1, 1, "stepdown", out error) ? new ScriptCommand(ScriptVerb.StepDown, text) : null;
+                return error is null;
             case "status":
-                command = new ScriptCommand(ScriptVerb.Status, text);
-                return Arity(words, 1, 1, "status", out error);
+                command = Arity(words, 1, 1, "status", out error) ? new ScriptCommand(ScriptVerb.Status, text) : null;
+                return error is null;
             case "quit" or "exit":
-                command = new ScriptCommand(ScriptVerb.Quit, text);
-                return Arity(words, 1, 1, verb, out error);
+                command = Arity(words, 1, 1, verb, out error) ? new ScriptCommand(ScriptVerb.Quit, text) : null;
+                return error is null;
             case "sleep":
                 if (!Arity(words, 2, 2, "sleep MS", out error))
                 {

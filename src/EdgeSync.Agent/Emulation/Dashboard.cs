@@ -11,6 +11,7 @@ public sealed class Dashboard(EmulatedFleet fleet, NodeWriter writer, string fle
 {
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(100);
 
+    private readonly Dictionary<int, long> _flashes = [];
     private int _selected = 1;
     private volatile string? _busy;
     private Task _action = Task.CompletedTask;
@@ -45,8 +46,22 @@ public sealed class Dashboard(EmulatedFleet fleet, NodeWriter writer, string fle
         await _action.ConfigureAwait(false);
     }
 
-    private Spectre.Console.Rendering.IRenderable Render() =>
-        DashboardView.Render(fleet.Snapshot(), fleet.Events.Last(12), _selected, fleetName, fleet.BrokerPort, _busy);
+    private Spectre.Console.Rendering.IRenderable Render()
+    {
+        var nodes = fleet.Snapshot();
+        var flashed = new HashSet<int>();
+        foreach (var n in nodes)
+        {
+            if (_flashes.TryGetValue(n.Index, out var before) && n.ActivityFlashes > before)
+            {
+                flashed.Add(n.Index);
+            }
+
+            _flashes[n.Index] = n.ActivityFlashes;
+        }
+
+        return DashboardView.Render(nodes, fleet.Events.Last(12), _selected, fleetName, fleet.BrokerPort, _busy, flashed);
+    }
 
     /// <summary>Returns false on quit.</summary>
     private bool Handle(ConsoleKeyInfo key, CancellationToken cancel)

@@ -6,14 +6,17 @@ namespace EdgeSync.Agent.Emulation;
 
 /// <summary>
 /// Renders one frame of the dashboard: a row per node with its four virtual LEDs in colour
-/// (status green, leader yellow, partition red, activity blue; ● lit, ○ dark right now), then the
+/// (status green, leader yellow, partition red, activity blue; ● lit, ◌ blinking but dark this instant, ○ off), then the
 /// recent events and the keys. Pure: the same snapshots give the same frame.
 /// </summary>
 public static class DashboardView
 {
+    public const string Legend = "LEDs: [green]S[/]tatus [yellow]L[/]eader [red]P[/]artition [blue]A[/]ctivity — ● lit, ◌ blinking (dark right now), ○ off";
+
     public const string Keys = "[bold]1-9[/] select  [bold]p[/] pull/plug cable  [bold]k[/] kill/restart  [bold]w[/] write demo/counter  [bold]s[/] leader step down  [bold]q[/] quit";
 
-    public static IRenderable Render(IReadOnlyList<NodeSnapshot> nodes, IReadOnlyList<FleetEvent> events, int selected, string fleetName, int brokerPort, string? busy)
+    /// <param name="flashed">Nodes whose activity LED flashed since the previous frame: shown lit for this frame.</param>
+    public static IRenderable Render(IReadOnlyList<NodeSnapshot> nodes, IReadOnlyList<FleetEvent> events, int selected, string fleetName, int brokerPort, string? busy, IReadOnlySet<int>? flashed = null)
     {
         var target = EmulatedFleet.FleetVector(nodes.Where(n => n.Running));
         var table = new Table().Border(TableBorder.Rounded).Expand();
@@ -34,7 +37,7 @@ public static class DashboardView
             var end = n.Index == selected ? "[/]" : "";
             table.AddRow(
                 new Markup($"{mark}{n.Id}{end}"),
-                new Markup(Leds(n.Leds)),
+                new Markup(Leds(n.Leds, flashed?.Contains(n.Index) == true)),
                 new Markup(RoleText(n)),
                 new Markup(n.Running ? n.Term.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-"),
                 new Markup(Markup.Escape(n.Leader ?? "-")),
@@ -56,21 +59,24 @@ public static class DashboardView
         return new Rows(
             new Markup(title),
             table,
+            new Markup(Legend),
             new Panel(new Rows(lines)).Header("recent events").Expand(),
             new Markup(Keys + (busy is null ? "" : $"   [yellow]{Markup.Escape(busy)}…[/]")));
     }
 
-    private static string Leds(LedsView? leds)
+    private static string Leds(LedsView? leds, bool flashed)
     {
         if (leds is null)
         {
             return "[grey]○ ○ ○ ○[/]";
         }
 
-        return $"{Led(leds.Status, "green")} {Led(leds.Leader, "yellow")} {Led(leds.Partition, "red")} {Led(leds.Activity, "blue")}";
+        return $"{Led(leds.Status, "green")} {Led(leds.Leader, "yellow")} {Led(leds.Partition, "red")} {(flashed ? "[blue bold]●[/]" : Led(leds.Activity, "blue"))}";
     }
 
-    private static string Led(LedView led, string colour) => led.On ? $"[{colour} bold]●[/]" : "[grey]○[/]";
+    /// <summary>● lit; ◌ running a pattern but dark this instant (a blink's off phase); ○ off.</summary>
+    private static string Led(LedView led, string colour) =>
+        led.On ? $"[{colour} bold]●[/]" : led.Pattern == "off" ? "[grey]○[/]" : $"[{colour} dim]◌[/]";
 
     private static string RoleText(NodeSnapshot n) => n.Role switch
     {

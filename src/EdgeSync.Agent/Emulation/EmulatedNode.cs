@@ -164,7 +164,10 @@ public sealed class EmulatedNode : IAsyncDisposable
                 vector,
                 root,
                 LedsView.From(parts.Leds),
-                peers.Count == 0 ? 0 : peers.Max(p => p.LastSeenMs ?? long.MaxValue));
+                peers.Count == 0 ? 0 : peers.Max(p => p.LastSeenMs ?? long.MaxValue))
+            {
+                ActivityFlashes = parts.Leds.Virtual?.SwitchOns(Core.Leds.Led.Activity) ?? 0,
+            };
         }
         catch (ObjectDisposedException)
         {

@@ -20,6 +20,9 @@ public sealed record NodeSnapshot(
     LedsView? Leds,
     long? OldestPeerSeenMs)
 {
+    /// <summary>Times the activity LED has lit (a 50 ms flash falls between two dashboard frames).</summary>
+    public long ActivityFlashes { get; init; }
+
     public bool IsLeader => Running && Role == "leader";
 
     /// <summary>Updates this node has not applied yet, of those applied anywhere in the fleet.</summary>

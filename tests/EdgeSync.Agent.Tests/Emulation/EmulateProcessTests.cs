@@ -70,7 +70,8 @@ public sealed partial class EmulateProcessTests
     public async Task Commands_on_stdin_drive_a_fleet_whose_nodes_serve_their_own_api_and_survive_a_kill()
     {
         var basePort = FreeBase(2);
-        using var child = new ChildProcess(["emulate", "--nodes", "2", "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var dir = new TempDir(); // even a killed emulator leaves nothing behind
+        using var child = new ChildProcess(["emulate", "--nodes", "2", "--data-dir", dir.Path, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var stdin = child.Process.StandardInput;
         await stdin.WriteLineAsync("wait leader 20s\nwrite n1 lab/before-kill 1\nwait converged 20s\nkill n2\nwrite n1 lab/while-down 2\nstart n2\nwait converged 20s");
         await stdin.FlushAsync();

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using EdgeSync.Agent.Tests.Process;
 using EdgeSync.Agent.Tests.Support;
@@ -34,7 +32,7 @@ public sealed partial class EmulateProcessTests
             wait converged 30s
             status
             """);
-        var result = await RunAsync(["emulate", "--nodes", "3", "--base-port", FreeBase(3).ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir.Path, "--script", script]);
+        var result = await RunAsync(["emulate", "--nodes", "3", "--base-port", PortRun.FreeBase(3).ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir.Path, "--script", script]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("done: all checks passed", result.Stdout, StringComparison.Ordinal);
@@ -69,7 +67,7 @@ public sealed partial class EmulateProcessTests
     [Fact]
     public async Task Commands_on_stdin_drive_a_fleet_whose_nodes_serve_their_own_api_and_survive_a_kill()
     {
-        var basePort = FreeBase(2);
+        var basePort = PortRun.FreeBase(2);
         using var dir = new TempDir(); // even a killed emulator leaves nothing behind
         using var child = new ChildProcess(["emulate", "--nodes", "2", "--data-dir", dir.Path, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var stdin = child.Process.StandardInput;
@@ -120,35 +118,6 @@ public sealed partial class EmulateProcessTests
         child.Process.StandardInput.Close();
         var code = await child.WaitForExitAsync(Deadline);
         return new CliResult(code, child.Stdout, child.Stderr);
-    }
-
-    /// <summary>A base port P with P+1..P+N free right now.</summary>
-    private static int FreeBase(int nodes)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var p = FreePort.Next();
-            if (p + nodes < 65535 && Enumerable.Range(p + 1, nodes).All(IsFree))
-            {
-                return p;
-            }
-        }
-
-        throw new InvalidOperationException("no run of free loopback ports found");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The n-th group of consecutive "status" lines.</summary>

@@ -197,6 +197,7 @@ public sealed class EmulatedFleet : IAsyncDisposable
         try
         {
             using var probe = new TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // as Kestrel binds: TIME_WAIT is no conflict
             probe.Start();
         }
         catch (SocketException)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeSync.Agent.Tests.Process;
 
 namespace EdgeSync.Agent.Tests.Emulation;
 
@@ -9,10 +8,11 @@ public static class PortRun
 {
     public static int FreeBase(int nodes)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        // Below the ephemeral range (32768+ on Linux), where outgoing connections of parallel tests do not land.
+        for (var attempt = 0; attempt < 200; attempt++)
         {
-            var p = FreePort.Next();
-            if (p + nodes < 65535 && Enumerable.Range(p + 1, nodes).All(IsFree))
+            var p = Random.Shared.Next(20_000, 32_000);
+            if (Enumerable.Range(p + 1, nodes).All(IsFree))
             {
                 return p;
             }
@@ -26,6 +26,7 @@ public static class PortRun
         try
         {
             using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // as Kestrel binds
             listener.Start();
             return true;
         }

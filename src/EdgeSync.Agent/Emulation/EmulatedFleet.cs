@@ -140,9 +140,8 @@ public sealed class EmulatedFleet : IAsyncDisposable
             throw new InvalidOperationException($"{node.Id} is already running");
         }
 
-        await node.StartAsync(cancel);
-        var keys = node.Snapshot().Keys;
-        Events.Add($"{node.Id} restarted with its data ({keys} keys)");
+        var keys = await node.StartAsync(cancel);
+        Events.Add($"{node.Id} restarted with its data ({keys} keys on disk)");
     }
 
     /// <summary>Asks the leader to step down (through any running node when the leader's own cable is pulled).</summary>

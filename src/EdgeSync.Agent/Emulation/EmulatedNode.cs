@@ -42,14 +42,15 @@ public sealed class EmulatedNode : IAsyncDisposable
 
     public FleetRuntime? Fleet => _parts?.Fleet;
 
-    public async Task StartAsync(CancellationToken cancel)
+    /// <summary>Starts the agent; returns the live keys it found on disk, before any replication.</summary>
+    public async Task<long> StartAsync(CancellationToken cancel)
     {
         await _lifecycle.WaitAsync(cancel);
         try
         {
             if (_parts is not null)
             {
-                return;
+                return _parts.Store.Service.Read(r => r.LiveKeys);
             }
 
             Directory.CreateDirectory(Config.Node.DataDir);
@@ -59,9 +60,11 @@ public sealed class EmulatedNode : IAsyncDisposable
             try
             {
                 store = new AgentStore(Config, TimeProvider.System);
+                var onDisk = store.Service.Read(r => r.LiveKeys);
                 app = AgentHost.Build(Config, store, log);
                 await app.StartAsync(cancel);
                 _parts = new Parts(app, store, log, app.Services.GetRequiredService<FleetRuntime>(), app.Services.GetRequiredService<LedService>());
+                return onDisk;
             }
             catch
             {

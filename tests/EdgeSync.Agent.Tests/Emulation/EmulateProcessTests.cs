@@ -74,7 +74,7 @@ public sealed partial class EmulateProcessTests
         await stdin.WriteLineAsync("wait leader 20s\nwrite n1 lab/before-kill 1\nwait converged 20s\nkill n2\nwrite n1 lab/while-down 2\nstart n2\nwait converged 20s");
         await stdin.FlushAsync();
         await Eventually.TrueAsync(() => Regex.Count(child.Stdout, "PASS wait converged") == 2 || child.HasExited, "the fleet converges after n2's restart", Deadline, () => child.Stdout + child.Stderr);
-        Assert.True(child.Stdout.Contains("event n2 restarted with its data (1 keys)", StringComparison.Ordinal), child.Stdout + child.Stderr);
+        Assert.True(child.Stdout.Contains("event n2 restarted with its data (1 keys on disk)", StringComparison.Ordinal), child.Stdout + child.Stderr);
 
         // Node 2's own HTTP API, through the ordinary CLI: it caught up with what it missed.
         var get = await EdgesyncCli.RunAsync("get", "lab/while-down", "--api", $"http://127.0.0.1:{basePort + 2}");

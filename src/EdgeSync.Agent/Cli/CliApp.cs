@@ -13,13 +13,14 @@ public static class CliApp
     {
         var root = new RootCommand("EdgeSync: a replicated key-value agent for Raspberry Pi fleets.");
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(EmulateCommand.Build());
         var client = new ClientOptions();
         foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(WatchCommand.Build(client)))
         {
             root.Subcommands.Add(command);
         }
 
-        // Room for `watch [PREFIX]` and `emulate --nodes N`, which come with replication.
+        // Room for `watch [PREFIX]`, which comes with replication.
         return root;
     }
 

@@ -36,7 +36,8 @@ public static class AgentHost
         log.LogInformation("edgesync stopping: committing the last batch");
     }
 
-    public static WebApplication Build(AgentConfig config, AgentStore store)
+    /// <param name="logTo">Where logs go instead of the console (the emulator hosts many agents in one terminal).</param>
+    public static WebApplication Build(AgentConfig config, AgentStore store, ILoggerProvider? logTo = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -61,19 +62,26 @@ public static class AgentHost
             builder.Logging.AddConfiguration(logging);
         }
 
-        builder.Logging.AddSimpleConsole(o =>
+        if (logTo is not null)
         {
-            o.SingleLine = true;
-            o.IncludeScopes = false;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddProvider(logTo);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        // Under systemd (NOTIFY_SOCKET set): READY=1 once serving, STOPPING=1 on stop, WATCHDOG=1
-        // from the fleet main loop, journald-style log lines. Our own notifier, not UseSystemd():
-        // that one never sends WATCHDOG and only switches on when the parent is systemd.
-        builder.Logging.AddJournaldConsoleWhenUnderSystemd();
+            // Under systemd (NOTIFY_SOCKET set): READY=1 once serving, STOPPING=1 on stop, WATCHDOG=1
+            // from the fleet main loop, journald-style log lines. Our own notifier, not UseSystemd():
+            // that one never sends WATCHDOG and only switches on when the parent is systemd.
+            builder.Logging.AddJournaldConsoleWhenUnderSystemd();
+        }
 
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -8,14 +8,16 @@ public sealed class AgentMetrics : IDisposable
 {
     public const string MeterName = "EdgeSync";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _writes;
     private readonly Counter<long> _reads;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _writeSeconds;
 
-    public AgentMetrics(ReplicaService store)
+    /// <param name="exporter">Scopes the meter to this agent's exporter, so agents sharing a process (the emulator) keep their numbers apart.</param>
+    public AgentMetrics(ReplicaService store, PrometheusExporter exporter)
     {
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = exporter });
         _writes = _meter.CreateCounter<long>("edgesync.writes", description: "Local writes acknowledged, by operation.");
         _reads = _meter.CreateCounter<long>("edgesync.reads", description: "Reads answered, by operation.");
         _errors = _meter.CreateCounter<long>("edgesync.http.errors", description: "HTTP error responses, by error code.");

@@ -21,7 +21,8 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName)
+            // A meter scoped to another exporter belongs to another agent in this process (the emulator).
+            if (instrument.Meter.Name == meterName && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, this)))
             {
                 lock (_gate)
                 {

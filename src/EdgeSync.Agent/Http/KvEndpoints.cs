@@ -144,7 +144,9 @@ public sealed class KvEndpoints(
             throw Unreached(opts, reach, "answered the read");
         }
 
-        return (ReadResult.From(key, outcome.State), reach);
+        // Met: report the level asked for (replicas tells how many took part).
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);
+        return (ReadResult.From(key, outcome.State), reach with { Level = opts.Consistency });
     }
 
     /// <summary>Wait for the level's durable acks; the write stays stored here when they do not come.</summary>
@@ -164,7 +166,8 @@ public sealed class KvEndpoints(
             throw Unreached(opts, reach, "hold the write (it is stored on this node and will replicate later)");
         }
 
-        return reach;
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);
+        return reach with { Level = opts.Consistency };
     }
 
     private static ApiException Unreached(RequestOptions opts, Reach reach, string what) => new(

@@ -14,6 +14,8 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 {
     public int Members => cluster.Members;
 
+    public int Reachable => cluster.ReachableMembers;
+
     public static int Needed(ConsistencyLevel level, int members) => level switch
     {
         ConsistencyLevel.One => 1,

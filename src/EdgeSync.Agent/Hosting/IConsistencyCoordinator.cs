@@ -11,6 +11,9 @@ public interface IConsistencyCoordinator
 {
     int Members { get; }
 
+    /// <summary>Members reachable now, this node included (the failure detector's view).</summary>
+    int Reachable { get; }
+
     /// <summary>Members (this node included) the level needs.</summary>
     int Needed(ConsistencyLevel level);
 

@@ -41,7 +41,16 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
             return new QuorumOutcome(1, state);
         }
 
-        var outcome = await engine.ReplicateAsync(state, peers, timeout, cancel).ConfigureAwait(false);
+        using var lost = WatchReachability(level, cancel);
+        QuorumOutcome outcome;
+        try
+        {
+            outcome = await engine.ReplicateAsync(state, peers, timeout, lost.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await lost.CancelAsync().ConfigureAwait(false); // stops the watch
+        }
 
         // The ack may have completed us on the MQTT inbox thread: leave it at once.
         await Task.Yield();
@@ -56,8 +65,43 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
             return new QuorumOutcome(1, store.Read(r => r.Load(key)));
         }
 
-        var outcome = await engine.QuorumReadAsync(key, peers, timeout, cancel).ConfigureAwait(false);
+        using var lost = WatchReachability(level, cancel);
+        QuorumOutcome outcome;
+        try
+        {
+            outcome = await engine.QuorumReadAsync(key, peers, timeout, lost.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await lost.CancelAsync().ConfigureAwait(false); // stops the watch
+        }
+
         await Task.Yield();
         return outcome;
+    }
+
+    /// <summary>
+    /// Cancelled when the failure detector says the level can no longer be met, so a request
+    /// caught by a partition answers 503 then, not at its timeout.
+    /// </summary>
+    private CancellationTokenSource WatchReachability(ConsistencyLevel level, CancellationToken cancel)
+    {
+        var lost = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var token = lost.Token;
+        _ = Task.Run(
+            async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+                while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+                {
+                    if (!CanReach(level))
+                    {
+                        await lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            },
+            token).ContinueWith(_ => { }, TaskScheduler.Default);
+        return lost;
     }
 }

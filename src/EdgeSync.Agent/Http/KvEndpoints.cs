@@ -173,7 +173,7 @@ public sealed class KvEndpoints(
     private static ApiException Unreached(RequestOptions opts, Reach reach, string what) => new(
         StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.QuorumUnavailable,
-        $"consistency={RequestOptions.Name(opts.Consistency)} was not reached within {DurationText.Format(opts.Timeout)}: only {reach.Replicas} member(s) {what}; reached consistency={RequestOptions.Name(reach.Level)}.");
+        $"consistency={RequestOptions.Name(opts.Consistency)} was not reached (members became unreachable, or the {DurationText.Format(opts.Timeout)} timeout passed): only {reach.Replicas} member(s) {what}; reached consistency={RequestOptions.Name(reach.Level)}.");
 
     private static ApiException Refused(WriteResult result) => result.Status switch
     {

@@ -68,6 +68,15 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
         fleet.Cables[2].Pull();
         try
         {
+            // Caught by the pull before anyone noticed it: the wait ends when the failure
+            // detector does (about a second), not at the 10 s timeout.
+            var caught = Stopwatch.StartNew();
+            using (var early = await SendAsync(c, HttpMethod.Put, "v1/kv/cap/caught?consistency=quorum&timeout=10s", "0", null))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+                Assert.True(caught.Elapsed < TimeSpan.FromSeconds(5), $"a quorum write caught by the pull took {caught.Elapsed.TotalSeconds:0.0} s");
+            }
+
             await ThreeNodeFleet.WaitForAsync(async () => await ThreeNodeFleet.PartitionAsync(c) is "minority" or "isolated", "n3 sees itself cut off", TimeSpan.FromSeconds(15));
             await ThreeNodeFleet.WaitForAsync(async () => await ThreeNodeFleet.PartitionAsync(a) == "degraded", "n1 sees n3 gone", TimeSpan.FromSeconds(15));
 

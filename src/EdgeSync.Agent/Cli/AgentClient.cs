@@ -28,6 +28,9 @@ public sealed class AgentClient : IDisposable
         }
     }
 
+    /// <summary>Where the session token lives between calls (<c>--session FILE</c>), if anywhere.</summary>
+    public SessionFile? Session { get; init; }
+
     public static string KvPath(string key, string? query = null) =>
         "v1/kv/" + KeyPath.Encode(key) + (string.IsNullOrEmpty(query) ? string.Empty : "?" + query);
 
@@ -43,6 +46,11 @@ public sealed class AgentClient : IDisposable
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (Session?.Read() is { } token)
+        {
+            request.Headers.TryAddWithoutValidation(RequestOptions.SessionHeader, token);
         }
 
         HttpResponseMessage response;
@@ -61,6 +69,11 @@ public sealed class AgentClient : IDisposable
 
         using (response)
         {
+            if (Session is not null && response.Headers.TryGetValues(RequestOptions.SessionHeader, out var tokens) && tokens.FirstOrDefault() is { Length: > 0 } next)
+            {
+                Session.Write(next);
+            }
+
             var text = await response.Content.ReadAsStringAsync(cancel);
             JsonElement body;
             try

@@ -26,8 +26,15 @@ public sealed class ClientOptions
         HelpName = "DURATION",
     };
 
+    public Option<string?> Session { get; } = new("--session")
+    {
+        Description = "Keep a session in FILE: send its token, store the answer's (read-your-writes and monotonic reads across nodes)",
+        HelpName = "FILE",
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Session);
         command.Options.Add(Api);
         command.Options.Add(Token);
         command.Options.Add(Timeout);
@@ -41,6 +48,9 @@ public sealed class ClientOptions
             throw new CliFailure($"--timeout must be {Config.DurationText.Hint} (got '{t}')", ExitCodes.Usage);
         }
 
-        return new AgentClient(parse.GetValue(Api) ?? DefaultApi, parse.GetValue(Token), timeout);
+        return new AgentClient(parse.GetValue(Api) ?? DefaultApi, parse.GetValue(Token), timeout)
+        {
+            Session = parse.GetValue(Session) is { } file ? new SessionFile(file) : null,
+        };
     }
 }

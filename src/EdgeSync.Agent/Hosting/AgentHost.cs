@@ -97,7 +97,7 @@ public static class AgentHost
         services.AddSingleton<FleetRuntime>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<FleetRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
-        services.AddSingleton<IConsistencyCoordinator, SoloCoordinator>();
+        services.AddSingleton<IConsistencyCoordinator, FleetCoordinator>();
         services.AddSingleton(sp =>
         {
             var fleet = sp.GetRequiredService<FleetRuntime>();

@@ -2,7 +2,7 @@ using EdgeSync.Agent.Storage;
 
 namespace EdgeSync.Agent.Hosting;
 
-/// <summary>Completes waiters whenever a batch commits, so session waits wake on new updates.</summary>
+/// <summary>Completes waiters whenever a batch commits (changes or a coverage merge), so session waits wake on new updates.</summary>
 public sealed class AppliedSignal : IDisposable
 {
     private readonly ReplicaService _store;
@@ -11,15 +11,15 @@ public sealed class AppliedSignal : IDisposable
     public AppliedSignal(ReplicaService store)
     {
         _store = store;
-        store.Committed += OnCommitted;
+        store.BatchCommitted += OnCommitted;
     }
 
     /// <summary>A task that completes at the next commit.</summary>
     public Task Next => Volatile.Read(ref _next).Task;
 
-    public void Dispose() => _store.Committed -= OnCommitted;
+    public void Dispose() => _store.BatchCommitted -= OnCommitted;
 
-    private void OnCommitted(Core.Store.ReplicaChange change) =>
+    private void OnCommitted() =>
         Interlocked.Exchange(ref _next, NewSource()).TrySetResult();
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,19 +1,28 @@
-using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Consistency;
+using EdgeSync.Core.Store;
 
 namespace EdgeSync.Agent.Hosting;
 
 /// <summary>
-/// Decides whether a consistency level can be met and waits for the acknowledgements. The
-/// replication work replaces <see cref="SoloCoordinator"/> with one that counts peer acks.
+/// Meets a consistency level (SPEC §5): decides at once whether enough members are reachable,
+/// gathers durable acknowledgements for writes and merged answers (with read repair) for reads.
 /// </summary>
 public interface IConsistencyCoordinator
 {
+    int Members { get; }
+
+    /// <summary>Members reachable now, this node included (the failure detector's view).</summary>
+    int Reachable { get; }
+
+    /// <summary>Members (this node included) the level needs.</summary>
+    int Needed(ConsistencyLevel level);
+
     /// <summary>Fail-fast check before touching the store: can enough members be reached at all?</summary>
     bool CanReach(ConsistencyLevel level);
 
-    /// <summary>Wait until enough members hold <paramref name="update"/>; false when the timeout passes first.</summary>
-    Task<bool> AwaitWriteAsync(ConsistencyLevel level, Dot update, TimeSpan timeout, CancellationToken cancel);
+    /// <summary>Send a committed local write to the peers; Replicas = members holding it durably when the level was met or the timeout passed.</summary>
+    Task<QuorumOutcome> ReplicateAsync(ConsistencyLevel level, KeyState state, TimeSpan timeout, CancellationToken cancel);
 
-    /// <summary>Wait until enough members have answered a read of <paramref name="key"/>.</summary>
-    Task<bool> AwaitReadAsync(ConsistencyLevel level, string key, TimeSpan timeout, CancellationToken cancel);
+    /// <summary>Read a key from enough replicas, merge and repair; Replicas = members that answered.</summary>
+    Task<QuorumOutcome> ReadAsync(ConsistencyLevel level, string key, TimeSpan timeout, CancellationToken cancel);
 }

@@ -21,6 +21,9 @@ public sealed class KvEndpoints(
     RequestGate gate,
     AgentMetrics metrics)
 {
+    /// <summary>The level a quorum request actually reached, also on its 503 answer.</summary>
+    public const string ConsistencyHeader = "EdgeSync-Consistency";
+
     public async Task PutAsync(HttpContext ctx)
     {
         var key = KeyPath.FromRequest(ctx);
@@ -41,12 +44,7 @@ public sealed class KvEndpoints(
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
         await gate.PrepareAsync(ctx, opts);
-        var read = store.Read(r => r.Get(key));
-        if (!await gate.Coordinator.AwaitReadAsync(opts.Consistency, key, opts.Timeout, ctx.RequestAborted))
-        {
-            throw RequestGate.QuorumUnavailable(opts.Consistency);
-        }
-
+        var (read, reached) = await ReadAsync(ctx, key, opts);
         metrics.Read("get");
         var session = opts.Session.Clone();
         AddUpdates(session, read.State);
@@ -64,7 +62,8 @@ public sealed class KvEndpoints(
             WriteValues(w, read.Values);
             w.WriteBoolean("conflict", read.Conflict);
             w.WriteString("context", read.Context.Encode());
-            w.WriteString("consistency", RequestOptions.Name(opts.Consistency));
+            w.WriteString("consistency", RequestOptions.Name(reached.Level));
+            w.WriteNumber("replicas", reached.Replicas);
             w.WriteEndObject();
         });
     }
@@ -115,23 +114,66 @@ public sealed class KvEndpoints(
         ctx.Response.Headers[RequestOptions.SessionHeader] = session.Encode();
         var context = result.State!.Context.Encode();
         ctx.Response.Headers[RequestOptions.ContextHeader] = context;
-        if (!await gate.Coordinator.AwaitWriteAsync(opts.Consistency, result.Update, opts.Timeout, ctx.RequestAborted))
-        {
-            throw new ApiException(
-                StatusCodes.Status503ServiceUnavailable,
-                ErrorCodes.QuorumUnavailable,
-                $"The write is stored on this node but did not reach consistency={RequestOptions.Name(opts.Consistency)} within {DurationText.Format(opts.Timeout)}.");
-        }
+        var reached = await ReplicateAsync(ctx, result.State, opts);
 
         await JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteString("key", key);
             w.WriteString("context", context);
-            w.WriteString("consistency", RequestOptions.Name(opts.Consistency));
+            w.WriteString("consistency", RequestOptions.Name(reached.Level));
+            w.WriteNumber("replicas", reached.Replicas);
             w.WriteEndObject();
         });
     }
+
+    /// <summary>Local for one; otherwise merged from enough replicas (and repaired), or 503 naming the level reached.</summary>
+    private async Task<(ReadResult Read, Reach Reached)> ReadAsync(HttpContext ctx, string key, RequestOptions opts)
+    {
+        var coordinator = gate.Coordinator;
+        if (opts.Consistency == ConsistencyLevel.One)
+        {
+            return (store.Read(r => r.Get(key)), new Reach(ConsistencyLevel.One, 1));
+        }
+
+        var outcome = await coordinator.ReadAsync(opts.Consistency, key, opts.Timeout, ctx.RequestAborted);
+        var reach = Reach.Of(outcome.Replicas, coordinator.Members);
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(reach.Level);
+        if (outcome.Replicas < coordinator.Needed(opts.Consistency))
+        {
+            throw Unreached(opts, reach, "answered the read");
+        }
+
+        // Met: report the level asked for (replicas tells how many took part).
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);
+        return (ReadResult.From(key, outcome.State), reach with { Level = opts.Consistency });
+    }
+
+    /// <summary>Wait for the level's durable acks; the write stays stored here when they do not come.</summary>
+    private async Task<Reach> ReplicateAsync(HttpContext ctx, KeyState state, RequestOptions opts)
+    {
+        var coordinator = gate.Coordinator;
+        if (opts.Consistency == ConsistencyLevel.One)
+        {
+            return new Reach(ConsistencyLevel.One, 1);
+        }
+
+        var outcome = await coordinator.ReplicateAsync(opts.Consistency, state, opts.Timeout, ctx.RequestAborted);
+        var reach = Reach.Of(outcome.Replicas, coordinator.Members);
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(reach.Level);
+        if (outcome.Replicas < coordinator.Needed(opts.Consistency))
+        {
+            throw Unreached(opts, reach, "hold the write (it is stored on this node and will replicate later)");
+        }
+
+        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);
+        return reach with { Level = opts.Consistency };
+    }
+
+    private static ApiException Unreached(RequestOptions opts, Reach reach, string what) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.QuorumUnavailable,
+        $"consistency={RequestOptions.Name(opts.Consistency)} was not reached (members became unreachable, or the {DurationText.Format(opts.Timeout)} timeout passed): only {reach.Replicas} member(s) {what}; reached consistency={RequestOptions.Name(reach.Level)}.");
 
     private static ApiException Refused(WriteResult result) => result.Status switch
     {

@@ -69,7 +69,8 @@ public sealed class ListEndpoint(ReplicaService store, RequestGate gate, AgentMe
                 w.WriteNull("next");
             }
 
-            w.WriteString("consistency", RequestOptions.Name(opts.Consistency));
+            // Listing is served from this replica: that is the level reached, whatever was asked.
+            w.WriteString("consistency", RequestOptions.Name(Hosting.ConsistencyLevel.One));
             w.WriteEndObject();
         });
     }

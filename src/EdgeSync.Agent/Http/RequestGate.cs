@@ -11,14 +11,15 @@ public sealed class RequestGate(IConsistencyCoordinator coordinator, SessionGate
     {
         if (!coordinator.CanReach(opts.Consistency))
         {
-            throw QuorumUnavailable(opts.Consistency);
+            throw QuorumUnavailable(opts.Consistency, coordinator);
         }
 
         await sessions.WaitCoveredAsync(opts.Session, opts.Timeout, ctx.RequestAborted);
     }
 
-    public static ApiException QuorumUnavailable(ConsistencyLevel level) => new(
+    /// <summary>Refused before touching the store: nothing was read or written.</summary>
+    public static ApiException QuorumUnavailable(ConsistencyLevel level, IConsistencyCoordinator coordinator) => new(
         StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.QuorumUnavailable,
-        $"Not enough fleet members are reachable for consistency={RequestOptions.Name(level)}.");
+        $"Not enough fleet members are reachable for consistency={RequestOptions.Name(level)}: it needs {coordinator.Needed(level)} of {coordinator.Members}, {coordinator.Reachable} reachable; nothing was done (consistency=one is available).");
 }

@@ -37,6 +37,12 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     /// <summary>Raised on the writer thread after a batch is durable, once per change in it.</summary>
     public event Action<ReplicaChange>? Committed;
 
+    /// <summary>
+    /// Raised after every committed batch, also one without key changes (a coverage merge grows
+    /// the applied set silently): session waits re-check on it.
+    /// </summary>
+    public event Action? BatchCommitted;
+
     /// <summary>Batches committed so far (each one commit, so at most one fsync). Readable from any thread.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -135,6 +141,8 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             {
                 Committed?.Invoke(change);
             }
+
+            BatchCommitted?.Invoke();
         }
     }
 

@@ -97,6 +97,10 @@ public static class SyncCodec
         BucketRequest => SyncMessageType.BucketRequest,
         BucketResponse => SyncMessageType.BucketResponse,
         StatesResponse => SyncMessageType.StatesResponse,
+        ReplicateRequest => SyncMessageType.ReplicateRequest,
+        ReplicateAck => SyncMessageType.ReplicateAck,
+        StateRequest => SyncMessageType.StateRequest,
+        StateResponse => SyncMessageType.StateResponse,
         _ => throw new ArgumentException($"Unknown sync message {message.GetType().Name}.", nameof(message)),
     };
 
@@ -157,6 +161,21 @@ public static class SyncCodec
             case StatesResponse m:
                 writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
+                break;
+            case ReplicateRequest m:
+                writer.Write7BitEncodedInt64(m.Id);
+                KeyStateCodec.Write(writer, m.State);
+                break;
+            case ReplicateAck m:
+                writer.Write7BitEncodedInt64(m.Id);
+                break;
+            case StateRequest m:
+                writer.Write7BitEncodedInt64(m.Id);
+                writer.Write(m.Key);
+                break;
+            case StateResponse m:
+                writer.Write7BitEncodedInt64(m.Id);
+                KeyStateCodec.Write(writer, m.State);
                 break;
         }
     }

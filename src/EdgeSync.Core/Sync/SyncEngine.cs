@@ -178,7 +178,7 @@ public sealed partial class SyncEngine : IDisposable
             case StatesResponse m:
                 return OnStatesResponse(m);
             default:
-                return Task.CompletedTask;
+                return DispatchQuorum(message);
         }
     }
 

@@ -16,6 +16,10 @@ internal static class SyncMessageReader
         SyncMessageType.BucketRequest => ReadBucketRequest(reader, fleet, sender),
         SyncMessageType.BucketResponse => ReadBucketResponse(reader, fleet, sender),
         SyncMessageType.StatesResponse => ReadStatesResponse(reader, fleet, sender),
+        SyncMessageType.ReplicateRequest => new ReplicateRequest(fleet, sender, ReadRound(reader), KeyStateCodec.Read(reader)),
+        SyncMessageType.ReplicateAck => new ReplicateAck(fleet, sender, ReadRound(reader)),
+        SyncMessageType.StateRequest => new StateRequest(fleet, sender, ReadRound(reader), ReadKey(reader)),
+        SyncMessageType.StateResponse => new StateResponse(fleet, sender, ReadRound(reader), KeyStateCodec.Read(reader)),
         _ => throw new FormatException($"Unknown sync message type {(byte)type}."),
     };
 
@@ -80,6 +84,12 @@ internal static class SyncMessageReader
     {
         var senderApplied = VersionVector.Parse(reader.ReadString());
         return new StatesResponse(fleet, sender, ReadStates(reader), senderApplied);
+    }
+
+    private static string ReadKey(BinaryReader reader)
+    {
+        var key = reader.ReadString();
+        return key.Length > 0 && !key.Any(char.IsControl) ? key : throw new FormatException("Bad key in state request.");
     }
 
     private static List<uint> ReadPrints(BinaryReader reader)

@@ -17,6 +17,10 @@ internal static class SyncMessageSize
         BucketRequest m => (m.Buckets.Count * 4L) + (m.Prints.Count * 4L),
         BucketResponse m => (m.Buckets.Count * 2L) + (m.Unmatched.Count * 4L) + States(m.States) + (m.SenderApplied.Count * 12L),
         StatesResponse m => States(m.States) + (m.SenderApplied.Count * 12L),
+        ReplicateRequest m => 8 + m.State.ApproximateBytes,
+        ReplicateAck => 8,
+        StateRequest m => 8 + m.Key.Length,
+        StateResponse m => 8 + m.State.ApproximateBytes,
         _ => 0,
     };
 

@@ -13,4 +13,8 @@ public enum SyncMessageType : byte
 
     // 8 was StatesRequest in a pre-release draft; never reuse it.
     StatesResponse = 9,
+    ReplicateRequest = 10,
+    ReplicateAck = 11,
+    StateRequest = 12,
+    StateResponse = 13,
 }

@@ -16,4 +16,5 @@ public sealed class SyncStats
     public long Ignored;
     public long Errors;
     public long TombstonesPurged;
+    public long ReadRepairs;
 }

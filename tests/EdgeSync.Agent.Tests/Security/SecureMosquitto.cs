@@ -32,11 +32,14 @@ public sealed class SecureMosquitto : IAsyncDisposable
     public string LogFile => Path.Combine(Dir, "mosquitto.log");
 
     /// <summary>Users: each node (n1..n3, password "pw-{node}"), and "intruder" (a valid broker account with fleet ACL rights but no fleet key).</summary>
-    public static async Task<SecureMosquitto> StartAsync(string dir, params string[] users)
+    public static Task<SecureMosquitto> StartAsync(string dir, params string[] users) => StartAsync(dir, requireCertificate: false, users);
+
+    /// <summary>With <paramref name="requireCertificate"/>, clients must also present a certificate signed by the test CA.</summary>
+    public static async Task<SecureMosquitto> StartAsync(string dir, bool requireCertificate, params string[] users)
     {
         var certs = TestCertificates.Create(Path.Combine(dir, "certs"));
         var broker = new SecureMosquitto(dir, certs, EdgeSync.Agent.Tests.Process.FreePort.Next());
-        await broker.WriteConfigAsync(users);
+        await broker.WriteConfigAsync(users, requireCertificate);
         broker.Start();
         await broker.WaitForListenerAsync(TimeSpan.FromSeconds(10));
         return broker;
@@ -71,7 +74,7 @@ public sealed class SecureMosquitto : IAsyncDisposable
         return (process.ExitCode, output);
     }
 
-    private async Task WriteConfigAsync(string[] users)
+    private async Task WriteConfigAsync(string[] users, bool requireCertificate)
     {
         await File.WriteAllTextAsync(PasswordFile, "");
         foreach (var user in users)
@@ -99,7 +102,7 @@ public sealed class SecureMosquitto : IAsyncDisposable
             certfile {Certs.ServerCertFile}
             keyfile {Certs.ServerKeyFile}
             tls_version tlsv1.2
-            require_certificate false
+            require_certificate {(requireCertificate ? "true" : "false")}
 
             """);
     }

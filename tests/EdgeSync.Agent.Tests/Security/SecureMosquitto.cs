@@ -63,7 +63,7 @@ public sealed class SecureMosquitto : IAsyncDisposable
     {
         var start = new ProcessStartInfo("mosquitto_pub",
             ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cafile", Certs.CaFile,
-             "-u", user, "-P", PasswordOf(user), "-i", "edgesync-test-" + user, "-q", "1", "-t", topic, "-f", payloadFile])
+             "-u", user, "-P", PasswordOf(user), "-i", user, "-q", "1", "-t", topic, "-f", payloadFile])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -84,7 +84,7 @@ public sealed class SecureMosquitto : IAsyncDisposable
             Assert.True(passwd.ExitCode == 0, "mosquitto_passwd failed: " + await passwd.StandardError.ReadToEndAsync());
         }
 
-        await File.WriteAllTextAsync(AclFile, AclText(users));
+        await File.WriteAllTextAsync(AclFile, AclText());
         await File.WriteAllTextAsync(ConfigFile, $"""
             per_listener_settings false
             allow_anonymous false
@@ -107,9 +107,22 @@ public sealed class SecureMosquitto : IAsyncDisposable
             """);
     }
 
-    /// <summary>Every account may use its fleet's topics and nothing else.</summary>
-    public static string AclText(IEnumerable<string> users) =>
-        string.Concat(users.Select(u => $"user {u}\ntopic readwrite edgesync/{Fleet}/#\n\n"));
+    /// <summary>
+    /// The README's ACL: every account reads its fleet, and writes only topics that name its own client
+    /// id (= Node:Id) as the sender, plus the fleet's two retained topics.
+    /// </summary>
+    public static string AclText() => $"""
+        pattern read edgesync/{Fleet}/#
+        pattern write edgesync/{Fleet}/push/%c
+        pattern write edgesync/{Fleet}/heartbeat/%c
+        pattern write edgesync/{Fleet}/election/%c
+        pattern write edgesync/{Fleet}/presence/%c
+        pattern write edgesync/{Fleet}/probe/%c
+        pattern write edgesync/{Fleet}/to/+/+/%c
+        pattern write edgesync/{Fleet}/leader
+        pattern write edgesync/{Fleet}/stable
+
+        """;
 
     private void Start()
     {

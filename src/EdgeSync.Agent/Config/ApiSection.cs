@@ -27,9 +27,14 @@ public sealed class ApiSection
 
     public IEnumerable<string> Validate()
     {
-        if (!TryParseEndpoint(Listen, out _))
+        if (!TryParseEndpoint(Listen, out var endpoint))
         {
             yield return $"Api:Listen must be ADDRESS:PORT with an IP address (or localhost) and a port 1-65535 (got '{Listen}')";
+        }
+        else if (!IPAddress.IsLoopback(endpoint.Address) && Token is null)
+        {
+            // Anyone on the network could write into the fleet otherwise.
+            yield return $"Api:Listen '{Listen}' is reachable from the network, so Api:Token must be set (clients send 'Authorization: Bearer <token>'); or listen on 127.0.0.1";
         }
 
         if (MaxRequestBytes is < 1024 or > 64L * 1024 * 1024)

@@ -18,6 +18,12 @@ public sealed class MqttSection
     /// <summary>PEM file of the CA that signed the broker's certificate (mqtts).</summary>
     public string? CaFile { get; set; }
 
+    /// <summary>PEM client certificate presented to the broker (with <c>KeyFile</c>).</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>PEM private key of <c>CertFile</c> (omit when the key is inside CertFile).</summary>
+    public string? KeyFile { get; set; }
+
     public static MqttSection Read(SectionReader r)
     {
         var s = new MqttSection();
@@ -26,6 +32,8 @@ public sealed class MqttSection
         s.Username = r.OptionalString(nameof(Username));
         s.Password = r.OptionalString(nameof(Password));
         s.CaFile = r.OptionalString(nameof(CaFile));
+        s.CertFile = r.OptionalString(nameof(CertFile));
+        s.KeyFile = r.OptionalString(nameof(KeyFile));
         r.RejectUnknown();
         return s;
     }
@@ -53,6 +61,21 @@ public sealed class MqttSection
         if (CaFile is not null && !File.Exists(CaFile))
         {
             yield return $"Mqtt:CaFile '{CaFile}' does not exist";
+        }
+
+        if (CertFile is not null && !File.Exists(CertFile))
+        {
+            yield return $"Mqtt:CertFile '{CertFile}' does not exist";
+        }
+
+        if (KeyFile is not null && !File.Exists(KeyFile))
+        {
+            yield return $"Mqtt:KeyFile '{KeyFile}' does not exist";
+        }
+
+        if (KeyFile is not null && CertFile is null)
+        {
+            yield return "Mqtt:KeyFile is set but Mqtt:CertFile is not";
         }
     }
 

@@ -5,6 +5,7 @@ using EdgeSync.Agent.Replication;
 using EdgeSync.Agent.Systemd;
 using EdgeSync.Agent.Http;
 using EdgeSync.Agent.Metrics;
+using EdgeSync.Agent.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
@@ -26,6 +27,11 @@ public static class AgentHost
         if (config.Store.Engine == StoreSection.LiteDb && !StorageFactory.LiteDbAvailable)
         {
             log.LogWarning("The LiteDB engine is not built in yet: data is kept in memory and lost when the agent stops");
+        }
+
+        if (store.Recovery.MovedTo is not null)
+        {
+            log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);
         }
 
         await app.StartAsync(cancel);
@@ -94,6 +100,8 @@ public static class AgentHost
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(store.Service);
+        services.AddSingleton(store.Recovery);
+        services.AddHostedService<RecoveryFence>();
         services.AddSingleton<FleetRuntime>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<FleetRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
@@ -116,6 +124,7 @@ public static class AgentHost
         services.AddSingleton<RequestGate>();
         services.AddSingleton<AgentMetrics>();
         services.AddSingleton(_ => new PrometheusExporter(AgentMetrics.MeterName));
+        services.AddSingleton<FleetDropMetrics>();
         services.AddSingleton<KvEndpoints>();
         services.AddSingleton<ListEndpoint>();
         services.AddSingleton<StatusEndpoints>();
@@ -125,6 +134,7 @@ public static class AgentHost
 
         // The exporter must listen before the instruments are created.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<FleetDropMetrics>();
         ApiRoutes.Map(app);
         return app;
     }

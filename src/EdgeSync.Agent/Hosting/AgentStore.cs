@@ -1,4 +1,5 @@
 using EdgeSync.Agent.Config;
+using EdgeSync.Agent.Security;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
 
@@ -12,7 +13,7 @@ namespace EdgeSync.Agent.Hosting;
 public sealed class AgentStore : IDisposable
 {
     private readonly DataDirLock _lock;
-    private readonly IReplicaStorage _storage;
+    private IReplicaStorage _storage = null!;
     private bool _disposed;
 
     public AgentStore(AgentConfig config, TimeProvider time)
@@ -20,8 +21,22 @@ public sealed class AgentStore : IDisposable
         _lock = DataDirLock.Acquire(config.Node.DataDir);
         try
         {
-            _storage = StorageFactory.Create(config.Store, config.Node.DataDir);
-            var replica = new Replica(config.Node.Id, _storage, config.Store.ToStoreOptions(), time);
+            Recovery = StoreRecovery.Resume(config.Node.DataDir);
+            Replica replica;
+            try
+            {
+                replica = OpenReplica(config, time);
+            }
+            catch (Exception e) when (config.Store.Engine == StoreSection.LiteDb && LiteDbReplicaStorage.IsCorruption(e))
+            {
+                // A corrupt file is moved aside, never deleted; the node starts empty and re-seeds from its peers.
+                (_storage as IDisposable)?.Dispose();
+                var path = Path.Combine(config.Node.DataDir, StorageFactory.DatabaseFile);
+                Recovery = StoreRecovery.MoveAside(config.Node.DataDir, path, LiteDbReplicaStorage.JournalPathOf(path), time);
+                CorruptionError = e.Message;
+                replica = OpenReplica(config, time);
+            }
+
             Service = new ReplicaService(replica);
         }
         catch
@@ -33,6 +48,18 @@ public sealed class AgentStore : IDisposable
     }
 
     public ReplicaService Service { get; }
+
+    /// <summary>Whether start-up found the store corrupt (and fenced local writes), see <see cref="StoreRecovery"/>.</summary>
+    public StoreRecovery Recovery { get; }
+
+    /// <summary>What was wrong with the file that was moved aside.</summary>
+    public string? CorruptionError { get; }
+
+    private Replica OpenReplica(AgentConfig config, TimeProvider time)
+    {
+        _storage = StorageFactory.Create(config.Store, config.Node.DataDir);
+        return new Replica(config.Node.Id, _storage, config.Store.ToStoreOptions(), time);
+    }
 
     public void Dispose()
     {

@@ -52,6 +52,17 @@ public static class ApiRoutes
             }
         };
 
+        // Answers the routing itself gives (405 for a method a path does not take) get a JSON body too.
+        app.UseStatusCodePages(async sc =>
+        {
+            var ctx = sc.HttpContext;
+            var (code, message) = ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+                ? (ErrorCodes.MethodNotAllowed, $"{ctx.Request.Method} is not allowed on {ctx.Request.Path}.")
+                : (ErrorCodes.BadRequest, $"The request was refused ({ctx.Response.StatusCode}).");
+            metrics.Error(code);
+            await JsonOut.ErrorAsync(ctx, ctx.Response.StatusCode, code, message);
+        });
+
         app.MapPut("/v1/kv/{**key}", Guard(kv.PutAsync));
         app.MapGet("/v1/kv/{**key}", Guard(kv.GetAsync));
         app.MapDelete("/v1/kv/{**key}", Guard(kv.DeleteAsync));

@@ -16,5 +16,8 @@ public static class ErrorCodes
     public const string QuorumUnavailable = "quorum_unavailable";
     public const string Unauthorized = "unauthorized";
     public const string StoreUnavailable = "store_unavailable";
+    public const string StoreRecovering = "store_recovering";
     public const string Internal = "internal";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string BadRequest = "bad_request";
 }

@@ -19,7 +19,8 @@ public sealed class KvEndpoints(
     ReplicaService store,
     AgentConfig config,
     RequestGate gate,
-    AgentMetrics metrics)
+    AgentMetrics metrics,
+    Security.StoreRecovery recovery)
 {
     /// <summary>The level a quorum request actually reached, also on its 503 answer.</summary>
     public const string ConsistencyHeader = "EdgeSync-Consistency";
@@ -29,6 +30,7 @@ public sealed class KvEndpoints(
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
         var json = await ReadValueAsync(ctx);
+        ThrowIfRecovering();
         await WriteAsync(ctx, key, opts, "put", r => r.Put(key, json, opts.Context));
     }
 
@@ -36,7 +38,17 @@ public sealed class KvEndpoints(
     {
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
+        ThrowIfRecovering();
         await WriteAsync(ctx, key, opts, "delete", r => r.Delete(key, opts.Context));
+    }
+
+    /// <summary>A recovered store must learn its own sequence numbers back before it writes (see StoreRecovery).</summary>
+    private void ThrowIfRecovering()
+    {
+        if (recovery.Fenced)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreRecovering, "This node lost its store and is re-seeding from its peers; writes are accepted once every member has answered (see /v1/status).");
+        }
     }
 
     public async Task GetAsync(HttpContext ctx)

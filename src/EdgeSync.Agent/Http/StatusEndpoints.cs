@@ -12,7 +12,8 @@ public sealed class StatusEndpoints(
     AgentConfig config,
     IClusterView cluster,
     ILedStatus leds,
-    PrometheusExporter exporter)
+    PrometheusExporter exporter,
+    Security.StoreRecovery recovery)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
 
@@ -70,6 +71,11 @@ public sealed class StatusEndpoints(
             w.WriteString("engine", config.Store.Engine);
             w.WriteBoolean("durable", config.Store.Engine == StoreSection.LiteDb && StorageFactory.LiteDbAvailable);
             w.WriteNumber("batches", store.Batches);
+            w.WriteBoolean("recovering", recovery.Fenced);
+            if (recovery.Message is { } recovered)
+            {
+                w.WriteString("recovered", recovered);
+            }
             w.WriteEndObject();
             w.WriteString("version", AgentVersion.Text);
             w.WriteNumber("uptimeMs", (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds);

@@ -42,12 +42,7 @@ internal static class MqttClientOptionsFactory
             tcp.NoDelay = true;
             if (broker.UseTls)
             {
-                tcp.TlsOptions = new MqttClientTlsOptionsBuilder()
-                    .UseTls()
-                    .WithTargetHost(broker.Host)
-                    .WithAllowUntrustedCertificates(options.AllowUntrustedCertificates)
-                    .WithIgnoreCertificateChainErrors(options.AllowUntrustedCertificates)
-                    .Build();
+                tcp.TlsOptions = Security.BrokerTls.Build(options, broker);
             }
         }
 

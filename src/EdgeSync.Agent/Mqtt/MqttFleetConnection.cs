@@ -28,6 +28,7 @@ public sealed class MqttFleetConnection : IAsyncDisposable
     private volatile IMqttClient? _client;
     private Task? _loop;
     private int _brokerIndex;
+    private string? _lastConnectError;
 
     public MqttFleetConnection(MqttFleetOptions options, TimeProvider time, Random random, ILogger? logger = null)
     {
@@ -210,12 +211,16 @@ public sealed class MqttFleetConnection : IAsyncDisposable
                 {
                     var link = await ConnectOnceAsync(brokers[index], ct).ConfigureAwait(false);
                     _brokerIndex = index;
+                    _lastConnectError = null;
                     return link;
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
                 {
                     Stats.ConnectFailed();
-                    _log.LogDebug("MQTT connect to {Broker} failed: {Error}", brokers[index], ex.Message);
+                    // Say it once as a warning (bad password, untrusted certificate...), then quietly while it repeats.
+                    var level = ex.Message == _lastConnectError ? LogLevel.Debug : LogLevel.Warning;
+                    _lastConnectError = ex.Message;
+                    _log.Log(level, "MQTT connect to {Broker} failed: {Error}", brokers[index], ex.Message);
                 }
             }
 

@@ -17,6 +17,14 @@ public sealed class MqttFleetOptions
     /// <summary>Accept a TLS broker certificate that does not validate (test brokers with self-signed certs).</summary>
     public bool AllowUntrustedCertificates { get; init; }
 
+    /// <summary><c>Mqtt:CaFile</c>: PEM CA the broker's certificate must chain to (else the system store).</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary><c>Mqtt:CertFile</c>/<c>Mqtt:KeyFile</c>: PEM client certificate and key for brokers that ask for one.</summary>
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
     /// <summary>MQTT keep-alive; the broker publishes our last will after 1.5× this without traffic.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Hosting;
 using EdgeSync.Agent.Mqtt;
+using EdgeSync.Agent.Security;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Agent.Systemd;
 using EdgeSync.Core.Clocks;
@@ -43,6 +44,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private VersionVector _lastStable = VersionVector.Empty;
     private long _activity;
     private long _malformedFleet;
+    private MessageAuthenticator _auth = MessageAuthenticator.None;
 
     private readonly SystemdWatchdog _watchdog;
     private readonly FleetMetrics _metrics;
@@ -65,6 +67,8 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
     public SyncEngine? Engine => _engine;
 
+    public MqttSyncTransport? SyncTransport => _syncTransport;
+
     /// <summary>Replicated updates sent or received (drives the activity LED).</summary>
     public long Activity => Interlocked.Read(ref _activity) + (_engine is { } e ? Interlocked.Read(ref e.Stats.MessagesSent) : 0);
 
@@ -75,6 +79,9 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
     /// <summary>Push and sync payloads that did not decode.</summary>
     public long MalformedSyncMessages => _syncTransport is { } t ? Interlocked.Read(ref t.Malformed) : 0;
+
+    /// <summary>Seals and checks every sync and fleet payload with <c>Fleet:Key</c> (bare when unset).</summary>
+    public MessageAuthenticator Authenticator => _auth;
 
     private ILoggerFactory Logs { get; }
 
@@ -114,7 +121,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             }
             else if (leader is not null && _mqtt is not null)
             {
-                new MqttFleetTransport(_mqtt).Send(leader, new StepDownRequest(_config.Node.Id));
+                new MqttFleetTransport(_mqtt, _auth).Send(leader, new StepDownRequest(_config.Node.Id));
             }
         });
         return Task.CompletedTask;
@@ -144,6 +151,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             }
         }
 
+        _auth = new MessageAuthenticator(_config.Fleet.Key, _config.Fleet.Name);
         var random = new Random();
         _mqtt = new MqttFleetConnection(
             new MqttFleetOptions
@@ -153,11 +161,14 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
                 Brokers = brokers,
                 Username = _config.Mqtt.Username,
                 Password = _config.Mqtt.Password,
+                CaFile = _config.Mqtt.CaFile,
+                CertFile = _config.Mqtt.CertFile,
+                KeyFile = _config.Mqtt.KeyFile,
             },
             _time,
             random,
             Logs.CreateLogger("EdgeSync.Mqtt"));
-        _syncTransport = new MqttSyncTransport(_mqtt, _log);
+        _syncTransport = new MqttSyncTransport(_mqtt, _log, _auth);
         _engine = new SyncEngine(
             _config.Node.Id,
             _config.Fleet.Name,
@@ -178,7 +189,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             options,
             _time,
             random,
-            new MqttFleetTransport(_mqtt),
+            new MqttFleetTransport(_mqtt, _auth),
             new FileElectionStore(_config.Node.DataDir),
             () => _store.Read(r => r.Applied.ToBaseVector()),
             OnStable);
@@ -278,19 +289,18 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             case FleetChannel.Heartbeat:
             case FleetChannel.Election:
             case FleetChannel.Stable:
-                try
+                if (MqttFleetTransport.TryDecode(_auth, message.Payload, out var decoded, out var authentic))
                 {
-                    var decoded = FleetCodec.Decode(message.Payload.Span);
-                    if (message.From is { } sender && sender != decoded.From)
+                    if (message.From is { } sender && sender != decoded!.From)
                     {
                         // The topic names the sender: a payload speaking for another node is not believed.
                         Interlocked.Increment(ref _malformedFleet);
                         break;
                     }
 
-                    _fleetInbox.Enqueue(decoded);
+                    _fleetInbox.Enqueue(decoded!);
                 }
-                catch (FormatException)
+                else if (authentic)
                 {
                     Interlocked.Increment(ref _malformedFleet);
                 }

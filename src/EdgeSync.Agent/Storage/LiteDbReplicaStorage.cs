@@ -89,10 +89,10 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         {
             return new LiteDbReplicaStorage(full, fileLock);
         }
-        catch (LiteException e)
+        catch (Exception e) when (IsCorruption(e))
         {
             fileLock.Dispose();
-            throw new IOException($"The store '{full}' cannot be opened: {e.Message}", e);
+            throw new StoreCorruptException($"The store '{full}' cannot be opened: {e.Message}", e);
         }
         catch
         {
@@ -100,6 +100,13 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             throw;
         }
     }
+
+    /// <summary>What reading a damaged file throws: LiteDB's own errors, and the index/format errors
+    /// garbage pages cause inside it. Not I/O or permission problems: those are no reason to move the file.</summary>
+    public static bool IsCorruption(Exception e) => e is LiteException or InvalidDataException or FormatException
+        or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or InvalidCastException
+        or OverflowException or NullReferenceException or KeyNotFoundException or EndOfStreamException
+        || (e is IOException { InnerException: { } inner } && IsCorruption(inner));
 
     public KeyState? Load(string key)
     {

@@ -83,7 +83,7 @@ public sealed class LiteDbDurabilityTests : IDisposable
     public void A_file_that_is_not_a_store_is_a_clear_error()
     {
         File.WriteAllBytes(DbPath, [.. Enumerable.Range(0, 16384).Select(i => (byte)(i * 7))]);
-        var error = Assert.Throws<IOException>(() => LiteDbReplicaStorage.Open(DbPath));
+        var error = Assert.Throws<StoreCorruptException>(() => LiteDbReplicaStorage.Open(DbPath));
         Assert.Contains("cannot be opened", error.Message, StringComparison.Ordinal);
 
         // The lock was released: once the file is gone, the store opens.

@@ -19,7 +19,7 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.mqtt.messages.received", () => PerChannel(fleet, (s, c) => s.ReceivedMessages(c)), description: "MQTT messages accepted, by channel.");
         _meter.CreateObservableCounter("edgesync.mqtt.bytes.sent", () => PerChannel(fleet, (s, c) => s.SentBytes(c)), description: "MQTT payload bytes published, by channel.");
         _meter.CreateObservableCounter("edgesync.mqtt.bytes.received", () => PerChannel(fleet, (s, c) => s.ReceivedBytes(c)), description: "MQTT payload bytes accepted, by channel.");
-        _meter.CreateObservableCounter("edgesync.mqtt.dropped", () => Dropped(fleet), description: "MQTT messages dropped by the transport, by reason.");
+        // edgesync.mqtt.dropped (by reason, with unauthenticated) is exported by Security/FleetDropMetrics.
         _meter.CreateObservableCounter("edgesync.mqtt.connects", () => fleet.Mqtt?.Stats.Connects ?? 0, description: "Successful connections to a broker.");
         _meter.CreateObservableCounter("edgesync.mqtt.disconnects", () => fleet.Mqtt?.Stats.Disconnects ?? 0, description: "Broker connections that ended.");
         _meter.CreateObservableGauge("edgesync.mqtt.connected", () => fleet.BrokerConnected ? 1 : 0, description: "1 while the broker connection is up.");
@@ -41,11 +41,6 @@ public sealed class FleetMetrics : IDisposable
     private static IEnumerable<Measurement<long>> PerChannel(FleetRuntime fleet, Func<MqttTransportStats, FleetChannel, long> read) =>
         fleet.Mqtt is { } mqtt
             ? Enum.GetValues<FleetChannel>().Select(c => new Measurement<long>(read(mqtt.Stats, c), new KeyValuePair<string, object?>("channel", c.ToString().ToLowerInvariant())))
-            : [];
-
-    private static IEnumerable<Measurement<long>> Dropped(FleetRuntime fleet) =>
-        fleet.Mqtt is { } mqtt
-            ? Enum.GetValues<DropReason>().Select(r => new Measurement<long>(mqtt.Stats.Dropped(r), new KeyValuePair<string, object?>("reason", r.ToString().ToLowerInvariant())))
             : [];
 
     private static IEnumerable<Measurement<long>> Malformed(FleetRuntime fleet) =>

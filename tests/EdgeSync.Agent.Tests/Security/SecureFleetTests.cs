@@ -56,12 +56,11 @@ public sealed class SecureFleetTests : IAsyncLifetime
         await EventuallyFound(n1, "good/sealed", "7");
         foreach (var node in new[] { n1, n2 })
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (await Dropped(node, "unauthenticated") < 2)
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "both forgeries counted as unauthenticated: " + await node.Http.GetStringAsync("metrics"));
-                await Task.Delay(50); // polling a condition under a deadline
-            }
+            await Eventually.TrueAsync(
+                async () => await Dropped(node, "unauthenticated") >= 2,
+                "both forgeries counted as unauthenticated:",
+                TimeSpan.FromSeconds(10),
+                () => node.Http.GetStringAsync("metrics"));
 
             Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(node.Http, "evil/unkeyed")).Status);
             Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(node.Http, "evil/wrong-key")).Status);
@@ -103,24 +102,19 @@ public sealed class SecureFleetTests : IAsyncLifetime
         return SyncCodec.Encode(new PushMessage(SecureMosquitto.Fleet, origin, written.State!));
     }
 
-    internal static async Task EventuallyFound(AgentProcess node, string key, string json)
+    internal static Task EventuallyFound(AgentProcess node, string key, string json)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var (status, body, _) = await Api.GetAsync(node.Http, key);
-            if (status == HttpStatusCode.OK && Api.Values(body).Contains(json))
+        var last = string.Empty;
+        return Eventually.TrueAsync(
+            async () =>
             {
-                return;
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException($"{key} = {json} did not reach {node.DataDir}: {status} {body}");
-            }
-
-            await Task.Delay(50); // polling a condition under a deadline
-        }
+                var (status, body, _) = await Api.GetAsync(node.Http, key);
+                last = $"{status} {body}";
+                return status == HttpStatusCode.OK && Api.Values(body).Contains(json);
+            },
+            $"{key} = {json} did not reach {node.DataDir}:",
+            TimeSpan.FromSeconds(20),
+            () => Task.FromResult(last));
     }
 
     internal static async Task<double> Dropped(AgentProcess node, string reason)

@@ -21,6 +21,19 @@ public static class Eventually
     }
 
     /// <summary>Reads until an item matches; items that do not match are skipped (returned for inspection).</summary>
+    /// <summary>The same for a condition that has to ask something (an HTTP endpoint, a file).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? details = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = timeout ?? Default;
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what} {(details is null ? string.Empty : await details())}");
+            await Task.Delay(10);
+        }
+    }
+
     public static async Task<T> ReadAsync<T>(ChannelReader<T> reader, Func<T, bool> match, string what, TimeSpan? timeout = null, Func<string>? details = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? Default);

@@ -77,17 +77,6 @@ public sealed class ThreeNodeFleet : IAsyncLifetime
         }
     }
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan limit) =>
+        Eventually.TrueAsync(condition, what, limit);
 }

@@ -65,27 +65,22 @@ public sealed class FleetRig : IAsyncDisposable
     public Task<JsonNode[]> StatusesAsync() => Task.WhenAll(Members.Select(m => m.Api.StatusAsync()));
 
     /// <summary>Polls an async condition under a deadline; the failure names what was awaited and every node's stderr tail.</summary>
-    public async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(20);
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
+    public Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(
+            async () =>
             {
-                if (await condition())
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // An agent busy restarting its listener: ask again.
-            }
-
-            if (clock.Elapsed > limit)
-                throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what}{Environment.NewLine}{Diagnostics()}");
-            await Task.Delay(20); // polling a condition under a deadline
-        }
-    }
+                try
+                {
+                    return await condition();
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // An agent busy restarting its listener: ask again.
+                }
+            },
+            what + Environment.NewLine,
+            timeout ?? TimeSpan.FromSeconds(20),
+            () => Task.FromResult(Diagnostics()));
 
     /// <summary>Every node holds exactly these values for every key (order of siblings ignored).</summary>
     public Task WaitConvergedAsync(IReadOnlyDictionary<string, string[]> expected, TimeSpan? timeout = null) =>

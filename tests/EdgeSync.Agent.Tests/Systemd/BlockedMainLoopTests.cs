@@ -51,7 +51,11 @@ public sealed class BlockedMainLoopTests
 
         loop.Unblock();
         systemd.WaitFor(m => m == "WATCHDOG=1", Deadline);
-        Assert.True(watchdog.Sent > sentBeforeBlock);
+
+        // The datagram can arrive before the loop thread counts it: wait for the count, not assume it.
+        Assert.True(
+            SpinWait.SpinUntil(() => watchdog.Sent > sentBeforeBlock, Deadline),
+            $"a ping arrived after unblocking but Sent stayed at {watchdog.Sent}");
     }
 
     /// <summary>A stand-in main loop: ticks the watchdog, can be made to hang.</summary>

@@ -36,6 +36,7 @@ public sealed class FleetRig : IAsyncDisposable
             ["EDGESYNC_Fleet__Members"] = string.Join(',', Ids),
             ["EDGESYNC_Fleet__HeartbeatInterval"] = "200ms",
             ["EDGESYNC_Sync__AntiEntropyInterval"] = "1s",
+            ["EDGESYNC_Gpio__Driver"] = "virtual", // the LEDs show in /v1/status whatever the test machine has
         };
         var members = new List<FleetMember>();
         try

@@ -8,7 +8,9 @@ namespace EdgeSync.Agent.Tests.Fleet;
 /// Issue 5 on Mosquitto: pull the leader's cable; the majority elects a new leader with a higher term
 /// within the default bound (3 s), the cut-off node says it is not leader and is minority/isolated;
 /// re-plug: exactly one leader, data converges. Every node's status is polled throughout and checked for
-/// two simultaneous leaders. EDGESYNC_TEST_FAILOVER_RUNS=N repeats the failover N times (median, max).
+/// two simultaneous leaders. Issue 7 across processes: each node's virtual LEDs (Gpio:Driver=virtual, shown
+/// in /v1/status) follow — the leader LED is lit on the old leader, goes dark on it once cut off while its
+/// partition LED shows minority (on) or isolated (fast blink), and lights on the new leader instead. EDGESYNC_TEST_FAILOVER_RUNS=N repeats the failover N times (median, max).
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class LeaderFailoverTests(ITestOutputHelper output)
@@ -25,6 +27,7 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
         for (var run = 0; run < runs; run++)
         {
             var (leader, term) = await OneLeaderAsync(rig);
+            await LeaderLedOnlyOnAsync(rig, leader);
             var cut = rig[leader];
             var pulledAt = watch.Clock.Elapsed.TotalMilliseconds;
             cut.Cable.Pull();
@@ -47,6 +50,18 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
                     && (await cut.Api.LeaderAsync())["self"]!.GetValue<bool>() == false;
             }, $"{leader} reports not-leader and minority/isolated");
 
+            await rig.WaitAsync(async () =>
+            {
+                var leds = (await cut.Api.StatusAsync())["leds"]!;
+                return (string?)leds["driver"] == "virtual" && (string?)leds["leader"] == "off"
+                    && (string?)leds["partition"] is "on" or "blink-fast";
+            }, $"{leader}'s leader LED goes dark and its partition LED shows minority (on) or isolated (blink-fast)");
+            await rig.WaitAsync(async () =>
+            {
+                var leds = (await rig[elected.Node].Api.StatusAsync())["leds"]!;
+                return (string?)leds["leader"] == "on" && (string?)leds["partition"] == "blink-slow";
+            }, $"the leader LED lights on the new leader {elected.Node}, whose partition LED shows degraded (blink-slow)");
+
             // Both sides write while split; the heal must keep everything.
             var majority = rig[elected.Node];
             await majority.Api.PutAsync($"failover/{run}/majority", $"{run}");
@@ -55,6 +70,7 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
 
             var (after, afterTerm) = await OneLeaderAsync(rig);
             Assert.True(afterTerm > term, $"term after the heal ({afterTerm}) is above {term}");
+            await LeaderLedOnlyOnAsync(rig, after);
             output.WriteLine($"run {run + 1}: healed, {after} leads term {afterTerm}");
             await rig.WaitConvergedAsync(new Dictionary<string, string[]>
             {
@@ -76,6 +92,17 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
         var sorted = failovers.Order().ToList();
         output.WriteLine($"failover over {runs} run(s): median {sorted[sorted.Count / 2]:0} ms, max {sorted[^1]:0} ms");
     }
+
+    /// <summary>Waits until the leader LED is lit on <paramref name="leader"/> only and every partition LED is off (healthy).</summary>
+    private static Task LeaderLedOnlyOnAsync(FleetRig rig, string leader) =>
+        rig.WaitAsync(async () =>
+        {
+            var statuses = await rig.StatusesAsync();
+            return statuses.All(s =>
+                (string?)s["leds"]!["driver"] == "virtual"
+                && (string?)s["leds"]!["leader"] == ((string?)s["nodeId"] == leader ? "on" : "off")
+                && (string?)s["leds"]!["partition"] == "off");
+        }, $"the leader LED lit on {leader} only, every partition LED off");
 
     /// <summary>Waits until every node names the same leader and term, exactly one node claims the role, and all are healthy.</summary>
     private static async Task<(string Leader, long Term)> OneLeaderAsync(FleetRig rig)

@@ -50,15 +50,18 @@ public sealed class ChangeFeed : IDisposable
 
     public void Dispose() => _store.Committed -= OnCommitted;
 
-    private void OnCommitted(ReplicaChange change)
+    private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
         TaskCompletionSource wake;
         lock (_gate)
         {
-            _ring.Enqueue(new ChangeEvent(++_last, change));
-            if (_ring.Count > Capacity)
+            foreach (var change in changes)
             {
-                _ring.Dequeue();
+                _ring.Enqueue(new ChangeEvent(++_last, change));
+                if (_ring.Count > Capacity)
+                {
+                    _ring.Dequeue();
+                }
             }
 
             wake = _next;

@@ -34,8 +34,8 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     /// <summary>Only touch inside <see cref="Read{T}"/> or a write operation.</summary>
     public Replica Replica { get; }
 
-    /// <summary>Raised on the writer thread after a batch is durable, once per change in it.</summary>
-    public event Action<ReplicaChange>? Committed;
+    /// <summary>Raised on the writer thread once after each durable batch that changed something, with its changes in order.</summary>
+    public event Action<IReadOnlyList<ReplicaChange>>? Committed;
 
     /// <summary>
     /// Raised after every committed batch, also one without key changes (a coverage merge grows
@@ -137,9 +137,9 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             }
 
             batch.Clear();
-            foreach (var change in changes)
+            if (changes.Count > 0)
             {
-                Committed?.Invoke(change);
+                Committed?.Invoke(changes);
             }
 
             BatchCommitted?.Invoke();

@@ -9,8 +9,8 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 public interface IReplicaAccess
 {
-    /// <summary>Raised after a batch is durable, once per change in it.</summary>
-    event Action<ReplicaChange>? Committed;
+    /// <summary>Raised once after each durable batch, with every change in it (in order); never with an empty list.</summary>
+    event Action<IReadOnlyList<ReplicaChange>>? Committed;
 
     Task<T> WriteAsync<T>(Func<Replica, T> operation);
 

@@ -18,7 +18,7 @@ public sealed class InlineReplicaAccess : IReplicaAccess
 
     public Replica Replica { get; }
 
-    public event Action<ReplicaChange>? Committed;
+    public event Action<IReadOnlyList<ReplicaChange>>? Committed;
 
     public Task<T> WriteAsync<T>(Func<Replica, T> operation)
     {
@@ -28,9 +28,9 @@ public sealed class InlineReplicaAccess : IReplicaAccess
         Replica.Commit();
         var changes = _pending.ToList();
         _pending.Clear();
-        foreach (var change in changes)
+        if (changes.Count > 0)
         {
-            Committed?.Invoke(change);
+            Committed?.Invoke(changes);
         }
 
         return Task.FromResult(result);

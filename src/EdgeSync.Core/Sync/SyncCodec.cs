@@ -109,7 +109,7 @@ public static class SyncCodec
         switch (message)
         {
             case PushMessage m:
-                KeyStateCodec.Write(writer, m.State);
+                WriteStates(writer, m.States);
                 break;
             case DeltaRequest m:
                 writer.Write7BitEncodedInt64(m.Round);

@@ -158,7 +158,15 @@ public sealed partial class SyncEngine : IDisposable
         switch (message)
         {
             case PushMessage m:
-                return _replica.WriteAsync(r => r.Apply(m.State));
+                return _replica.WriteAsync(r =>
+                {
+                    foreach (var state in m.States)
+                    {
+                        r.Apply(state);
+                    }
+
+                    return 0;
+                });
             case DeltaRequest m:
                 OnDeltaRequest(m);
                 return Task.CompletedTask;
@@ -182,20 +190,46 @@ public sealed partial class SyncEngine : IDisposable
         }
     }
 
-    private void OnCommitted(ReplicaChange change)
+    private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
-        if (change.Kind is ChangeKind.LocalWrite or ChangeKind.LocalDelete && change.State is not null)
+        var batch = new List<KeyState>();
+        var bytes = 0L;
+        foreach (var change in changes)
         {
-            var push = new PushMessage(_fleet, _self, change.State);
-            lock (_gate)
+            if (change.Kind is not (ChangeKind.LocalWrite or ChangeKind.LocalDelete) || change.State is not { } state)
             {
-                Stats.PushesSent++;
-                Stats.MessagesSent++;
-                Stats.BytesSent += SyncMessageSize.Estimate(push);
+                continue;
             }
 
-            Transport(() => _transport.Broadcast(push));
+            if (batch.Count > 0 && bytes + state.ApproximateBytes > _options.MaxBatchBytes)
+            {
+                Push(batch);
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(state);
+            bytes += state.ApproximateBytes;
         }
+
+        if (batch.Count > 0)
+        {
+            Push(batch);
+        }
+    }
+
+    private void Push(List<KeyState> states)
+    {
+        var push = new PushMessage(_fleet, _self, states);
+        lock (_gate)
+        {
+            Stats.PushesSent += states.Count;
+            Stats.PushMessagesSent++;
+            Stats.MessagesSent++;
+            Stats.BytesSent += SyncMessageSize.Estimate(push);
+        }
+
+        Transport(() => _transport.Broadcast(push));
     }
 
     private void OnReceived(SyncMessage message) => _ = HandleAsync(message);

@@ -8,7 +8,7 @@ internal static class SyncMessageReader
 {
     public static SyncMessage ReadBody(BinaryReader reader, SyncMessageType type, string fleet, string sender) => type switch
     {
-        SyncMessageType.Push => new PushMessage(fleet, sender, KeyStateCodec.Read(reader)),
+        SyncMessageType.Push => ReadPush(reader, fleet, sender),
         SyncMessageType.DeltaRequest => new DeltaRequest(fleet, sender, ReadRound(reader), DotSet.Parse(reader.ReadString())),
         SyncMessageType.DeltaResponse => ReadDeltaResponse(reader, fleet, sender),
         SyncMessageType.DigestRequest => ReadDigestRequest(reader, fleet, sender),
@@ -22,6 +22,12 @@ internal static class SyncMessageReader
         SyncMessageType.StateResponse => new StateResponse(fleet, sender, ReadRound(reader), KeyStateCodec.Read(reader)),
         _ => throw new FormatException($"Unknown sync message type {(byte)type}."),
     };
+
+    private static PushMessage ReadPush(BinaryReader reader, string fleet, string sender)
+    {
+        var states = ReadStates(reader);
+        return states.Count > 0 ? new PushMessage(fleet, sender, states) : throw new FormatException("A push carries no states.");
+    }
 
     private static DeltaResponse ReadDeltaResponse(BinaryReader reader, string fleet, string sender)
     {

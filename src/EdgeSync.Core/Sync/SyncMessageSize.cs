@@ -9,7 +9,7 @@ internal static class SyncMessageSize
 
     public static long Estimate(SyncMessage message) => Header + message switch
     {
-        PushMessage m => m.State.ApproximateBytes,
+        PushMessage m => States(m.States),
         DeltaRequest m => m.Applied.ExtraCount * 4L + 64,
         DeltaResponse m => States(m.States) + 64,
         DigestRequest m => m.Indices.Count * 11L,

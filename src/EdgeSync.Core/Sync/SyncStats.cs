@@ -5,7 +5,8 @@ public sealed class SyncStats
 {
     public long MessagesSent;
     public long BytesSent;
-    public long PushesSent;
+    public long PushesSent; // local writes pushed
+    public long PushMessagesSent; // messages carrying them (one per committed batch, or more when large)
     public long Rounds;
     public long DeltaStatesReceived;
     public long DeltaExchangesCompleted;

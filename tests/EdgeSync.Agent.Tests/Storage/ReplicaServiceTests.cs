@@ -98,7 +98,7 @@ public sealed class ReplicaServiceTests : IDisposable
         using var storage = LiteDbReplicaStorage.Open(DbPath);
         using var service = new ReplicaService(NewReplica(storage));
         var announced = new TaskCompletionSource<(string Key, long Synced)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        service.Committed += c => announced.TrySetResult((c.Key, storage.DurableCommits));
+        service.Committed += c => announced.TrySetResult((c[0].Key, storage.DurableCommits));
 
         await service.WriteAsync(r => r.Put("k", "1", null));
         var (key, synced) = await announced.Task.WaitAsync(Deadline);

@@ -34,7 +34,7 @@ public sealed class SimReplicaAccess : IReplicaAccess
     /// <summary>Raised when a crash struck mid-batch; the owner restarts the node.</summary>
     public event Action? CrashedMidBatch;
 
-    public event Action<ReplicaChange>? Committed;
+    public event Action<IReadOnlyList<ReplicaChange>>? Committed;
 
     public Task<T> WriteAsync<T>(Func<Replica, T> operation)
     {
@@ -105,9 +105,9 @@ public sealed class SimReplicaAccess : IReplicaAccess
             op.Complete();
         }
 
-        foreach (var change in changes)
+        if (changes.Count > 0)
         {
-            Committed?.Invoke(change);
+            Committed?.Invoke(changes);
         }
     }
 

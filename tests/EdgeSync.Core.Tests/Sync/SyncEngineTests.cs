@@ -30,6 +30,52 @@ public sealed class SyncEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task OneCommittedBatchIsOnePushCarryingEveryLocalWriteInIt()
+    {
+        var (a, b) = Pair(new SyncOptions());
+        _network.Sent.Clear();
+        await a.Access.WriteAsync(r =>
+        {
+            r.Put("k1", "1", null);
+            r.Put("k2", "2", null);
+            return r.Delete("k1", null);
+        });
+
+        var push = Assert.Single(_network.Sent.OfType<PushMessage>());
+        Assert.Equal(["k1", "k2", "k1"], push.States.Select(s => s.Key));
+        Assert.Equal(3, a.Engine.Stats.PushesSent);
+        Assert.Equal(1, a.Engine.Stats.PushMessagesSent);
+        _network.DeliverAll();
+        Assert.Null(b.ValueOf("k1"));
+        Assert.Equal("2", b.ValueOf("k2"));
+        Assert.Equal(a.Replica.Tree.Root, b.Replica.Tree.Root);
+    }
+
+    [Fact]
+    public async Task ABatchLargerThanTheLimitIsSplitAcrossPushes()
+    {
+        var (a, b) = Pair(new SyncOptions { MaxBatchBytes = 1024 });
+        _network.Sent.Clear();
+        var value = "\"" + new string('x', 300) + "\"";
+        await a.Access.WriteAsync(r =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                r.Put($"big/{i}", value, null);
+            }
+
+            return 0;
+        });
+
+        var pushes = _network.Sent.OfType<PushMessage>().ToList();
+        Assert.True(pushes.Count > 1, $"{pushes.Count} push(es) for ~3.5 KB at a 1 KB limit");
+        Assert.Equal(10, pushes.Sum(p => p.States.Count));
+        Assert.All(pushes.Where(p => p.States.Count > 1), p => Assert.True(p.States.Sum(s => s.ApproximateBytes) <= 1024));
+        _network.DeliverAll();
+        Assert.Equal(a.Replica.Tree.Root, b.Replica.Tree.Root);
+    }
+
+    [Fact]
     public void DeltaSyncSendsOnlyTheMissingStatesBothWays()
     {
         var (a, b) = Pair(new SyncOptions { DigestCheck = false });

@@ -8,9 +8,9 @@ namespace EdgeSync.Benchmarks;
 /// <c>fleet</c>: three <c>edgesync run</c> processes on one Mosquitto. Replication lag p50/p99 from a PUT
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
 /// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000); next to the raw MQTT
-/// limit measured through the same broker first. "Applied" is seen by a watcher per follower that polls
-/// <c>/v1/status</c> back to back: n1's entry of the follower's version vector counts the n1 updates it
-/// applied, so the lag includes up to one poll round trip (reported).
+/// limit measured through the same broker first. The PUTs are open-loop (sent on schedule, not after the
+/// previous acknowledgement). "Applied" is when the write shows in the follower's changes feed
+/// (<c>/v1/changes</c>, one server-sent event per applied update), matched by key.
 /// </summary>
 public static class FleetBenchmark
 {
@@ -47,7 +47,6 @@ public static class FleetBenchmark
             Console.WriteLine($"| lag max | {lag.Max:0.00} ms | max (sequential) {raw.MaxMs:0.00} ms |");
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| achieved write rate in the lag run | {lag.Achieved:0} writes/s | |");
-            Console.WriteLine($"| watcher poll round trip, p50 / p99 | {lag.Poll.P50:0.00} / {lag.Poll.P99:0.00} ms | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             return 0;
@@ -59,17 +58,27 @@ public static class FleetBenchmark
         }
     }
 
-    private sealed record LagResult(Latency Lag, double Max, Latency Put, Latency Poll, double Achieved);
+    private sealed record LagResult(Latency Lag, double Max, Latency Put, double Achieved);
 
-    /// <summary>Sequential PUTs on the writer at a fixed rate; each one's lag to being applied on every follower.</summary>
+    /// <summary>
+    /// Open-loop PUTs on the writer at a fixed rate: each is sent at its due time whether or not the
+    /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), with at
+    /// most 256 in flight; each one's lag to being applied on every follower.
+    /// </summary>
     private static async Task<LagResult> PacedAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate)
     {
-        var baseSeq = await writer.AppliedFromAsync(writer.Id);
+        var prefix = $"bench/lag/{Guid.NewGuid():N}/";
         var clock = Stopwatch.StartNew();
         var sentAt = new double[count];
-        var putMs = new List<double>(count);
+        var putMs = new double[count];
         using var stop = new CancellationTokenSource();
-        var watchers = followers.Select(f => WatchAsync(f, writer.Id, baseSeq, count, clock, stop.Token)).ToArray();
+        using var inFlight = new SemaphoreSlim(256);
+        var go = new TaskCompletionSource();
+        var ready = followers.Select(_ => new TaskCompletionSource()).ToArray();
+        var watchers = followers.Select((f, k) => WatchAsync(f, prefix, count, clock, go.Task, ready[k], stop.Token)).ToArray();
+        await Task.WhenAll(ready.Select(r => r.Task));
+        go.SetResult();
+        var puts = new List<Task>(count);
         var interval = 1000.0 / rate;
         for (var i = 0; i < count; i++)
         {
@@ -82,49 +91,68 @@ public static class FleetBenchmark
                     Thread.SpinWait(50);
             }
 
-            sentAt[i] = clock.Elapsed.TotalMilliseconds;
-            using var body = new StringContent(i.ToString(CultureInfo.InvariantCulture), Encoding.UTF8, "application/json");
-            using var r = await writer.Http.PutAsync($"v1/kv/bench/lag/{Guid.NewGuid():N}", body);
-            r.EnsureSuccessStatusCode();
-            putMs.Add(clock.Elapsed.TotalMilliseconds - sentAt[i]);
+            await inFlight.WaitAsync();
+            var n = i;
+            sentAt[n] = clock.Elapsed.TotalMilliseconds;
+            puts.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    using var body = new StringContent(n.ToString(CultureInfo.InvariantCulture), Encoding.UTF8, "application/json");
+                    using var r = await writer.Http.PutAsync($"v1/kv/{prefix}{n}", body);
+                    r.EnsureSuccessStatusCode();
+                    putMs[n] = clock.Elapsed.TotalMilliseconds - sentAt[n];
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
         }
 
+        await Task.WhenAll(puts);
         var achieved = count / (clock.Elapsed.TotalMilliseconds / 1000);
         var seen = await Task.WhenAll(watchers);
         await stop.CancelAsync();
-        var lags = new List<double>();
-        foreach (var (visible, _) in seen)
-        {
-            for (var i = 0; i < count; i++)
-                lags.Add(visible[i] - sentAt[i]);
-        }
 
-        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(putMs), Latency.Of(seen.SelectMany(s => s.PollMs).ToList()), achieved);
+        var lags = seen.SelectMany(visible => visible.Select((v, i) => v - sentAt[i])).ToList();
+        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of([.. putMs]), achieved);
     }
 
-    /// <summary>Polls a follower until it applied the writer's updates baseSeq+1..baseSeq+count; returns when each became visible.</summary>
-    private static async Task<(double[] Visible, List<double> PollMs)> WatchAsync(FleetBenchAgent follower, string writer, long baseSeq, int count, Stopwatch clock, CancellationToken stop)
+    /// <summary>
+    /// Follows a follower's changes feed (server-sent events, pushed by the agent as it applies each
+    /// update) for this run's keys; returns when each of the <paramref name="count"/> writes arrived.
+    /// Event-driven, so watching adds no polling load to the fleet being measured.
+    /// </summary>
+    private static async Task<double[]> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready, CancellationToken stop)
     {
         var visible = new double[count];
-        var polls = new List<double>();
+        Array.Fill(visible, double.NaN);
         var have = 0;
-        var deadline = TimeSpan.FromSeconds(60);
-        using var http = new HttpClient { BaseAddress = follower.Http.BaseAddress };
-        var started = clock.Elapsed;
-        while (have < count && !stop.IsCancellationRequested)
+        using var http = new HttpClient { BaseAddress = follower.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        using var response = await http.GetAsync($"v1/changes?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        ready.TrySetResult();
+        await subscribed;
+        while (have < count && await reader.ReadLineAsync(timeout.Token) is { } line)
         {
-            if (clock.Elapsed - started > deadline)
-                throw new TimeoutException($"{follower.Id} applied only {have} of {count} updates from {writer}");
-            var sent = clock.Elapsed.TotalMilliseconds;
-            var status = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("v1/status", stop))!;
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+                continue;
             var now = clock.Elapsed.TotalMilliseconds;
-            polls.Add(now - sent);
-            var applied = (long?)status["versionVector"]?[writer] ?? 0;
-            while (have < count && baseSeq + have + 1 <= applied)
-                visible[have++] = now;
+            var key = (string?)System.Text.Json.Nodes.JsonNode.Parse(line.AsSpan(6).ToString())?["key"];
+            if (key is not null && int.TryParse(key.AsSpan(prefix.Length), CultureInfo.InvariantCulture, out var i) && i >= 0 && i < count && double.IsNaN(visible[i]))
+            {
+                visible[i] = now;
+                have++;
+            }
         }
 
-        return (visible, polls);
+        if (have < count)
+            throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
+        return visible;
     }
 
     private static async Task<(double Replicated, double Local)> ThroughputAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int writes, int concurrency)

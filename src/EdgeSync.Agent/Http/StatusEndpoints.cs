@@ -45,6 +45,8 @@ public sealed class StatusEndpoints(
                     w.WriteNull("lastSeenMs");
                 }
 
+                w.WriteNumber("behind", p.Behind);
+                w.WriteNumber("lagMs", (long)p.Lag.TotalMilliseconds);
                 w.WriteEndObject();
             }
 

@@ -27,6 +27,7 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.sync.messages.sent", () => Sync(fleet, s => s.MessagesSent), description: "Sync messages sent (pushes and anti-entropy).");
         _meter.CreateObservableCounter("edgesync.sync.bytes.sent", () => Sync(fleet, s => s.BytesSent), description: "Estimated bytes of sync messages sent.");
         _meter.CreateObservableCounter("edgesync.sync.pushes.sent", () => Sync(fleet, s => s.PushesSent), description: "Local writes pushed to the fleet.");
+        _meter.CreateObservableCounter("edgesync.sync.push.messages.sent", () => Sync(fleet, s => s.PushMessagesSent), description: "Push messages sent (one per committed batch of local writes).");
         _meter.CreateObservableCounter("edgesync.sync.rounds", () => Sync(fleet, s => s.Rounds), description: "Anti-entropy rounds started.");
         _meter.CreateObservableCounter("edgesync.sync.delta.states.received", () => Sync(fleet, s => s.DeltaStatesReceived), description: "Key states received by delta sync.");
         _meter.CreateObservableCounter("edgesync.sync.repair.states.received", () => Sync(fleet, s => s.RepairStatesReceived), description: "Key states received by the digest check.");
@@ -34,6 +35,8 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.sync.errors", () => Sync(fleet, s => s.Errors), description: "Sync messages that failed to apply or send.");
         _meter.CreateObservableGauge("edgesync.peer.reachable", () => fleet.Peers.Select(p => new Measurement<int>(p.Reachable ? 1 : 0, new KeyValuePair<string, object?>("peer", p.Id))), description: "1 while the failure detector hears the peer.");
         _meter.CreateObservableGauge("edgesync.peer.last_seen", () => fleet.Peers.Where(p => p.LastSeenMs is not null).Select(p => new Measurement<double>(p.LastSeenMs!.Value / 1000.0, new KeyValuePair<string, object?>("peer", p.Id))), unit: "s", description: "Time since the peer was last heard from.");
+        _meter.CreateObservableGauge("edgesync.peer.replication.lag", () => fleet.Peers.Select(p => new Measurement<double>(p.Lag.TotalSeconds, new KeyValuePair<string, object?>("peer", p.Id))), unit: "s", description: "How long ago this node first held an update the peer's latest report lacks (0 when caught up).");
+        _meter.CreateObservableGauge("edgesync.peer.replication.behind", () => fleet.Peers.Select(p => new Measurement<long>(p.Behind, new KeyValuePair<string, object?>("peer", p.Id))), description: "Updates this node holds that the peer's latest report lacks.");
     }
 
     public void Dispose() => _meter.Dispose();

@@ -94,7 +94,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     public string Partition => _status is { } s ? s.Partition.ToString().ToLowerInvariant() : Solo ? "healthy" : "isolated";
 
     public IReadOnlyList<PeerInfo> Peers => _status is { } s
-        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs))]
+        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs, p.Behind, p.Lag))]
         : [.. _config.Members.Where(m => m != _config.Node.Id).Select(m => new PeerInfo(m, false, null))];
 
     public bool BrokerConnected => _mqtt?.IsConnected ?? false;

@@ -17,6 +17,7 @@ public sealed class FleetNode
     private readonly Func<VersionVector> _appliedBase;
     private readonly Action<VersionVector, VersionVector> _onStable;
     private readonly Dictionary<string, VersionVector> _reported = new(StringComparer.Ordinal);
+    private readonly ReplicationLag _lag;
     private long _nextHeartbeatAt;
     private bool _brokerConnected = true;
 
@@ -36,6 +37,7 @@ public sealed class FleetNode
         _transport = transport;
         _appliedBase = appliedBase;
         _onStable = onStable;
+        _lag = new ReplicationLag(time);
         Detector = new FailureDetector(options.Members.Where(m => m != self), options.HeartbeatInterval, time);
         Election = new LeaderElection(self, options, time, random, transport, electionStore);
     }
@@ -66,6 +68,8 @@ public sealed class FleetNode
             _nextHeartbeatAt = now + (long)(_options.HeartbeatInterval.TotalSeconds * _time.TimestampFrequency);
             var applied = _appliedBase();
             _reported[_self] = applied;
+            _lag.Sample(applied);
+            _lag.Trim(Detector.Peers.Select(p => _reported.GetValueOrDefault(p) ?? VersionVector.Empty));
             _transport.Broadcast(new Heartbeat(_self, Election.Term, Election.Role, Election.CurrentLeader, applied));
             if (Election.HoldsLease)
             {
@@ -111,9 +115,15 @@ public sealed class FleetNode
         Election.CurrentLeader,
         Election.HoldsLease,
         Partition,
-        [.. Detector.Peers.Select(p => new PeerStatus(p, Detector.IsReachable(p), Detector.LastSeenMs(p)))],
+        [.. Detector.Peers.Select(PeerStatusOf)],
         _brokerConnected,
         Stable);
+
+    private PeerStatus PeerStatusOf(string peer)
+    {
+        var (behind, lag) = _lag.Of(_reported.GetValueOrDefault(peer));
+        return new PeerStatus(peer, Detector.IsReachable(peer), Detector.LastSeenMs(peer), behind, lag);
+    }
 
     /// <summary>
     /// The minimum of every member's reported applied vector. Reports only grow, so an old report

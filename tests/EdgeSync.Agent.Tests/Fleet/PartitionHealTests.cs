@@ -59,11 +59,23 @@ public sealed class PartitionHealTests
         Assert.Null(await cut.Api.GetAsync($"{mode}/{majority}/0")); // the cable really is out
         Assert.Null(await majority.Api.GetAsync($"{mode}/{cut}/0"));
 
+        // Per-peer replication lag: the majority sees the cut node behind on its 11 writes, for a while.
+        var peer = $"peer=\"{cut}\"";
+        await rig.WaitAsync(async () =>
+        {
+            var metrics = await majority.Api.MetricsAsync();
+            return FleetApi.Metric(metrics, "edgesync_peer_replication_behind", peer) >= 11
+                && FleetApi.Metric(metrics, "edgesync_peer_replication_lag_seconds", peer) > 0;
+        }, $"{majority} reports {cut} behind in /metrics ({mode})");
+
         cut.Cable.Plug();
         expected[shared] = ["\"majority\"", "\"minority\""];
         await rig.WaitConvergedAsync(expected, TimeSpan.FromSeconds(30));
         foreach (var m in rig.Members)
             Assert.True((await m.Api.GetAsync(shared))!.Value.Conflict, $"{m} reports the concurrent writes on {shared} as a conflict");
         await rig.WaitAsync(async () => (await rig.StatusesAsync()).All(s => (string?)s["partition"] == "healthy"), $"every node healthy again ({mode})");
+        await rig.WaitAsync(
+            async () => (await rig.StatusesAsync()).All(s => s["peers"]!.AsArray().All(p => (long)p!["behind"]! == 0 && (long)p!["lagMs"]! == 0)),
+            $"after the heal no node reports a peer behind ({mode})");
     }
 }

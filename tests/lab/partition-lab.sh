@@ -45,13 +45,16 @@ WORK="$(mktemp -d /tmp/edgesync-lab.XXXXXX)"
 BR="${PREFIX}br"
 PIDS=()
 NSS=()
+VETHS=()
 
 cleanup() {
   set +e
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  # Only what this run created (another lab's prefix may start with ours). Deleting a namespace
-  # deletes its veth end, and with it the peer on the bridge.
+  # Only what this run created (another lab's prefix may start with ours). Deleting a veth end
+  # deletes its peer at once; a deleted namespace takes its ends only later (the kernel cleans
+  # namespaces up asynchronously), so the host ends go first, explicitly.
+  for veth in "${VETHS[@]}"; do ip link del "$veth" 2>/dev/null; done
   for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   ip link del "$BR" 2>/dev/null
   rm -rf "$WORK"
@@ -70,6 +73,7 @@ add_host() {
   ip netns add "$ns"
   NSS+=("$ns")
   ip link add "${PREFIX}$1h" type veth peer name "${PREFIX}$1c"
+  VETHS+=("${PREFIX}$1h")
   ip link set "${PREFIX}$1c" netns "$ns"
   ip link set "${PREFIX}$1h" master "$BR" up
   ip -n "$ns" addr add "$addr/24" dev "${PREFIX}$1c"

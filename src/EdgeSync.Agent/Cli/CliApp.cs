@@ -29,7 +29,8 @@ public static class CliApp
         var stdout = output ?? Console.Out;
         var stderr = error ?? Console.Error;
         var root = Build();
-        var parse = root.Parse(args);
+        var clientCommands = root.Subcommands.Where(c => c.Name is not ("run" or "emulate")).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var parse = root.Parse(ClientOptions.HoistLeading(args, clientCommands));
         if (parse.Errors.Count > 0 && !AsksForHelpOrVersion(args))
         {
             var command = parse.CommandResult.Command;

@@ -32,6 +32,42 @@ public sealed class ClientOptions
         HelpName = "FILE",
     };
 
+    /// <summary>
+    /// Lets client options come before the command, as in <c>edgesync --api URL get k</c>: moves a
+    /// leading run of them (each with its value, or as <c>--opt=value</c>) to just after the command
+    /// name. Anything else is returned unchanged, so the parser reports it as before.
+    /// </summary>
+    public static string[] HoistLeading(string[] args, IReadOnlySet<string> clientCommands)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(clientCommands);
+        var names = new[] { "--api", "--token", "--timeout", "--session" };
+        var i = 0;
+        while (i < args.Length)
+        {
+            var arg = args[i];
+            if (names.Any(n => arg.StartsWith(n + "=", StringComparison.Ordinal)))
+            {
+                i++;
+            }
+            else if (names.Contains(arg) && i + 1 < args.Length)
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (i == 0 || i >= args.Length || !clientCommands.Contains(args[i]))
+        {
+            return args;
+        }
+
+        return [args[i], .. args[..i], .. args[(i + 1)..]];
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Session);

@@ -17,10 +17,34 @@ public sealed class CliUsageTests
     }
 
     [Theory]
+    [InlineData("--api")]
+    [InlineData("--timeout=5s")]
+    [InlineData("--api=")]
+    public async Task Client_options_may_come_before_the_command(string form)
+    {
+        var port = FreePort.Next();
+        var url = $"http://127.0.0.1:{port}";
+        string[] args = form switch
+        {
+            "--api" => ["--api", url, "get", "k"],
+            "--api=" => [$"--api={url}", "get", "k"],
+            _ => [form, "get", "k", "--api", url],
+        };
+
+        var result = await EdgesyncCli.RunAsync(args);
+
+        // Parsed as `get k --api URL`: the command runs and fails only because no agent listens there.
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"edgesync: cannot reach the agent at {url}/", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("put", "only-a-key")]
     [InlineData("frobnicate")]
     [InlineData("get", "k", "--no-such-flag")]
     [InlineData("get", "k", "--api", "not a url")]
+    [InlineData("--api", "http://127.0.0.1:1", "run", "--no-such-flag")]
+    [InlineData("--api", "http://127.0.0.1:1")]
     public async Task Bad_usage_is_exit_2_with_one_line(params string[] args)
     {
         var result = await EdgesyncCli.RunAsync(args);

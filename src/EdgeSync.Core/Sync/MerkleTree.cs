@@ -41,6 +41,26 @@ public sealed class MerkleTree
 
     public UInt128 Hash(int level, int index) => _levels[level][index];
 
+    /// <summary>
+    /// A node hash as sent on the wire: 32 bits of the 128-bit hash mixed with a salt chosen per
+    /// digest check. A false match (two different hashes, same wire hash) hides that subtree's
+    /// difference for this check only: the full roots still differ, and the next check, with
+    /// another salt, finds it (probability 2^-32 per differing node per check).
+    /// </summary>
+    public static uint WireHash(UInt128 hash, uint salt) =>
+        (uint)(Mix(Mix((ulong)hash ^ (salt * 0x9E3779B97F4A7C15UL)) ^ (ulong)(hash >> 64)) >> 32);
+
+    /// <summary>The murmur3 64-bit finaliser: every input bit affects every output bit.</summary>
+    public static ulong Mix(ulong x)
+    {
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return x;
+    }
+
     public UInt128[] Children(int level, int index)
     {
         var children = new UInt128[Fanout];

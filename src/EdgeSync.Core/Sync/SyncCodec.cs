@@ -12,7 +12,9 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 public static class SyncCodec
 {
-    public const byte Version = 1;
+    // 2: 32-bit salted tree hashes, 16-bit fingerprints, sorted indices as gaps, the requester's
+    // applied base in bucket requests, the reply flag of repair states.
+    public const byte Version = 2;
 
     /// <summary>Hard limit for one message; the engine batches well below it.</summary>
     public const int DefaultMaxMessageBytes = 8 * 1024 * 1024;
@@ -126,40 +128,34 @@ public static class SyncCodec
 
                 break;
             case DigestRequest m:
+                writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
-                WriteInts(writer, m.Indices);
+                WriteIndices(writer, m.Indices);
                 WriteHashes(writer, m.Hashes);
                 break;
             case DigestResponse m:
+                writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
-                WriteInts(writer, m.Indices);
+                WriteIndices(writer, m.Indices);
                 WriteHashes(writer, m.Children);
                 break;
             case BucketRequest m:
                 writer.Write(m.Salt);
-                WriteInts(writer, m.Buckets);
+                WriteIndices(writer, m.Buckets);
                 WriteInts(writer, m.Counts);
-                writer.Write7BitEncodedInt(m.Prints.Count);
-                foreach (var p in m.Prints)
-                {
-                    writer.Write(p);
-                }
-
+                WritePrints(writer, m.Prints);
+                writer.Write(m.Applied.ToString());
                 break;
             case BucketResponse m:
                 writer.Write(m.Salt);
-                WriteInts(writer, m.Buckets);
-                writer.Write7BitEncodedInt(m.Unmatched.Count);
-                foreach (var p in m.Unmatched)
-                {
-                    writer.Write(p);
-                }
-
+                WriteIndices(writer, m.Buckets);
+                WritePrints(writer, m.Unmatched);
                 writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
                 break;
             case StatesResponse m:
                 writer.Write(m.SenderApplied.ToString());
+                writer.Write(m.IsReply);
                 WriteStates(writer, m.States);
                 break;
             case ReplicateRequest m:
@@ -198,12 +194,38 @@ public static class SyncCodec
         }
     }
 
-    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<ulong> hashes)
+    /// <summary>Strictly increasing indices as varint gaps: most gaps fit one byte.</summary>
+    private static void WriteIndices(BinaryWriter writer, IReadOnlyList<int> values)
+    {
+        writer.Write7BitEncodedInt(values.Count);
+        var previous = -1;
+        foreach (var v in values)
+        {
+            if (v <= previous)
+            {
+                throw new ArgumentException("Merkle indices must be strictly increasing.", nameof(values));
+            }
+
+            writer.Write7BitEncodedInt(v - previous - 1);
+            previous = v;
+        }
+    }
+
+    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<uint> hashes)
     {
         writer.Write7BitEncodedInt(hashes.Count);
         foreach (var h in hashes)
         {
             writer.Write(h);
+        }
+    }
+
+    private static void WritePrints(BinaryWriter writer, IReadOnlyList<ushort> prints)
+    {
+        writer.Write7BitEncodedInt(prints.Count);
+        foreach (var p in prints)
+        {
+            writer.Write(p);
         }
     }
 }

@@ -4,8 +4,9 @@ using EdgeSync.Core.Store;
 namespace EdgeSync.Core.Sync;
 
 /// <summary>
-/// The answer for some of the requested buckets: the sender's states whose fingerprint the
-/// requester did not list (they differ, or the requester lacks the key), and the requester's
+/// The answer for some of the requested buckets (<see cref="Buckets"/> strictly increasing): the
+/// sender's states whose fingerprint the requester did not list (they differ, or the requester
+/// lacks the key) unless the requester has seen all of the state already, and the requester's
 /// fingerprints that matched none of the sender's states (the requester should send those).
 /// <see cref="SenderApplied"/> lets the receiver tell a stale repair of a purged key.
 /// </summary>
@@ -14,6 +15,6 @@ public sealed record BucketResponse(
     string Sender,
     uint Salt,
     IReadOnlyList<int> Buckets,
-    IReadOnlyList<uint> Unmatched,
+    IReadOnlyList<ushort> Unmatched,
     IReadOnlyList<KeyState> States,
     VersionVector SenderApplied) : SyncMessage(Fleet, Sender);

@@ -12,7 +12,7 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 public static class SyncCodec
 {
-    // 2: 32-bit salted tree hashes, 16-bit fingerprints, sorted indices as gaps, the requester's
+    // 2: salted 32-bit tree hashes (16-bit leaves), 16-bit fingerprints (Rice coded in bucket requests), sorted indices as gaps, the requester's
     // applied base in bucket requests, the reply flag of repair states.
     public const byte Version = 2;
 
@@ -131,24 +131,25 @@ public static class SyncCodec
                 writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
                 WriteIndices(writer, m.Indices);
-                WriteHashes(writer, m.Hashes);
+                WriteHashes(writer, m.Hashes, leaves: false);
                 break;
             case DigestResponse m:
                 writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
                 WriteIndices(writer, m.Indices);
-                WriteHashes(writer, m.Children);
+                WriteHashes(writer, m.Children, leaves: m.Level + 1 == MerkleTree.Depth);
                 break;
             case BucketRequest m:
                 writer.Write(m.Salt);
                 WriteIndices(writer, m.Buckets);
                 WriteInts(writer, m.Counts);
-                WritePrints(writer, m.Prints);
+                PrintCoding.Write(writer, m.Counts, m.Prints);
                 writer.Write(m.Applied.ToString());
                 break;
             case BucketResponse m:
                 writer.Write(m.Salt);
                 WriteIndices(writer, m.Buckets);
+                WriteInts(writer, m.UnmatchedCounts);
                 WritePrints(writer, m.Unmatched);
                 writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
@@ -211,12 +212,20 @@ public static class SyncCodec
         }
     }
 
-    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<uint> hashes)
+    /// <summary>Wire hashes: 32 bits, or 16 for leaf buckets (see <see cref="MerkleTree.WireHash"/>).</summary>
+    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<uint> hashes, bool leaves)
     {
         writer.Write7BitEncodedInt(hashes.Count);
         foreach (var h in hashes)
         {
-            writer.Write(h);
+            if (!leaves)
+            {
+                writer.Write(h);
+            }
+            else
+            {
+                writer.Write(h <= ushort.MaxValue ? (ushort)h : throw new ArgumentException("A leaf wire hash has 16 bits.", nameof(hashes)));
+            }
         }
     }
 

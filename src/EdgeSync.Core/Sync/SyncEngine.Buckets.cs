@@ -73,6 +73,7 @@ public sealed partial class SyncEngine
         // of our states has.
         var applied = _replica.Read(r => r.Applied.ToBaseVector());
         var buckets = new List<int>();
+        var counts = new List<int>();
         var unmatched = new List<ushort>();
         var states = new List<KeyState>();
         var bytes = 0L;
@@ -114,17 +115,19 @@ public sealed partial class SyncEngine
             }
 
             buckets.Add(m.Buckets[i]);
+            var before = unmatched.Count;
             unmatched.AddRange(theirs.Where(p => p.Value > 0).SelectMany(p => Enumerable.Repeat(p.Key, p.Value)));
+            counts.Add(unmatched.Count - before);
             if (bytes >= _options.MaxBatchBytes)
             {
-                Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, unmatched, states, applied));
-                (buckets, unmatched, states, bytes) = ([], [], [], 0);
+                Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, counts, unmatched, states, applied));
+                (buckets, counts, unmatched, states, bytes) = ([], [], [], [], 0);
             }
         }
 
         if (states.Count > 0 || unmatched.Count > 0)
         {
-            Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, unmatched, states, applied));
+            Send(m.Sender, new BucketResponse(_fleet, _self, m.Salt, buckets, counts, unmatched, states, applied));
         }
     }
 
@@ -136,10 +139,15 @@ public sealed partial class SyncEngine
         {
             var differ = ApplyRepairs(r, m.States, m.SenderApplied);
             var received = m.States.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-            var unmatched = m.Unmatched.ToHashSet();
-            foreach (var bucket in m.Buckets.Distinct())
+            var offset = 0;
+            for (var i = 0; i < m.Buckets.Count; i++)
             {
-                differ.AddRange(r.Bucket(bucket).Where(s => !received.Contains(s.Key) && unmatched.Contains(Fingerprint(m.Salt, s))));
+                var unmatched = m.Unmatched.Skip(offset).Take(m.UnmatchedCounts[i]).ToHashSet();
+                offset += m.UnmatchedCounts[i];
+                if (unmatched.Count > 0)
+                {
+                    differ.AddRange(r.Bucket(m.Buckets[i]).Where(s => !received.Contains(s.Key) && unmatched.Contains(Fingerprint(m.Salt, s))));
+                }
             }
 
             return differ;

@@ -4,8 +4,9 @@ namespace EdgeSync.Core.Sync;
 
 /// <summary>
 /// The Merkle half of anti-entropy, first part: compare roots and descend one level per round
-/// trip only where hashes differ. Hashes travel as salted 32-bit wire hashes (one salt per check,
-/// so a rare false match hides a difference for one check only); the differing leaf buckets are
+/// trip only where hashes differ. Hashes travel as salted 32-bit wire hashes, 16-bit for leaves
+/// (one salt per check, so a rare false match hides a difference for one check only, see
+/// <see cref="MerkleTree.WireHash"/>); the differing leaf buckets are
 /// then reconciled key by key (see SyncEngine.Buckets.cs).
 /// </summary>
 public sealed partial class SyncEngine
@@ -28,7 +29,7 @@ public sealed partial class SyncEngine
             salt = NextSalt();
         }
 
-        var root = _replica.Read(r => MerkleTree.WireHash(r.Tree.Root, salt));
+        var root = _replica.Read(r => MerkleTree.WireHash(r.Tree.Root, salt, 0));
         Send(peer, new DigestRequest(_fleet, _self, salt, 0, [0], [root]));
     }
 
@@ -49,10 +50,10 @@ public sealed partial class SyncEngine
             var hashes = new List<uint>();
             for (var i = 0; i < m.Indices.Count; i++)
             {
-                if (MerkleTree.WireHash(r.Tree.Hash(m.Level, m.Indices[i]), m.Salt) != m.Hashes[i])
+                if (MerkleTree.WireHash(r.Tree.Hash(m.Level, m.Indices[i]), m.Salt, m.Level) != m.Hashes[i])
                 {
                     differing.Add(m.Indices[i]);
-                    hashes.AddRange(r.Tree.Children(m.Level, m.Indices[i]).Select(h => MerkleTree.WireHash(h, m.Salt)));
+                    hashes.AddRange(r.Tree.Children(m.Level, m.Indices[i]).Select(h => MerkleTree.WireHash(h, m.Salt, m.Level + 1)));
                 }
             }
 
@@ -77,7 +78,7 @@ public sealed partial class SyncEngine
                 for (var j = 0; j < MerkleTree.Fanout; j++)
                 {
                     var child = (m.Indices[i] * MerkleTree.Fanout) + j;
-                    var hash = MerkleTree.WireHash(r.Tree.Hash(childLevel, child), m.Salt);
+                    var hash = MerkleTree.WireHash(r.Tree.Hash(childLevel, child), m.Salt, childLevel);
                     if (hash != m.Children[(i * MerkleTree.Fanout) + j])
                     {
                         diff.Add(child);

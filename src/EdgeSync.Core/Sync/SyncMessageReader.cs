@@ -36,7 +36,7 @@ internal static class SyncMessageReader
         var salt = reader.ReadUInt32();
         var level = ReadLevel(reader);
         var indices = ReadIndices(reader, LevelWidth(level));
-        var hashes = ReadHashes(reader);
+        var hashes = ReadHashes(reader, leaves: false);
         if (hashes.Count != indices.Count)
         {
             throw new FormatException("Digest request has a hash count different from its index count.");
@@ -50,7 +50,7 @@ internal static class SyncMessageReader
         var salt = reader.ReadUInt32();
         var level = ReadLevel(reader);
         var indices = ReadIndices(reader, LevelWidth(level));
-        var children = ReadHashes(reader);
+        var children = ReadHashes(reader, leaves: level + 1 == MerkleTree.Depth);
         if (children.Count != indices.Count * MerkleTree.Fanout)
         {
             throw new FormatException("Digest response has the wrong number of child hashes.");
@@ -64,11 +64,12 @@ internal static class SyncMessageReader
         var salt = reader.ReadUInt32();
         var buckets = ReadIndices(reader, MerkleTree.LeafCount);
         var counts = ReadInts(reader, int.MaxValue);
-        var prints = ReadPrints(reader);
-        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != prints.Count)
+        if (counts.Count != buckets.Count)
         {
-            throw new FormatException("Bucket request counts do not match its fingerprints.");
+            throw new FormatException("Bucket request has a count per bucket different from its buckets.");
         }
+
+        var prints = PrintCoding.Read(reader, counts);
 
         var applied = VersionVector.Parse(reader.ReadString());
         return new BucketRequest(fleet, sender, salt, buckets, counts, prints, applied);
@@ -78,9 +79,15 @@ internal static class SyncMessageReader
     {
         var salt = reader.ReadUInt32();
         var buckets = ReadIndices(reader, MerkleTree.LeafCount);
+        var counts = ReadInts(reader, int.MaxValue);
         var unmatched = ReadPrints(reader);
+        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != unmatched.Count)
+        {
+            throw new FormatException("Bucket response counts do not match its fingerprints.");
+        }
+
         var applied = VersionVector.Parse(reader.ReadString());
-        return new BucketResponse(fleet, sender, salt, buckets, unmatched, ReadStates(reader), applied);
+        return new BucketResponse(fleet, sender, salt, buckets, counts, unmatched, ReadStates(reader), applied);
     }
 
     private static StatesResponse ReadStatesResponse(BinaryReader reader, string fleet, string sender)
@@ -166,13 +173,13 @@ internal static class SyncMessageReader
         return values;
     }
 
-    private static List<uint> ReadHashes(BinaryReader reader)
+    private static List<uint> ReadHashes(BinaryReader reader, bool leaves)
     {
         var count = ReadCount(reader);
         var hashes = new List<uint>(count);
         for (var i = 0; i < count; i++)
         {
-            hashes.Add(reader.ReadUInt32());
+            hashes.Add(leaves ? reader.ReadUInt16() : reader.ReadUInt32());
         }
 
         return hashes;

@@ -101,8 +101,11 @@ public sealed partial class SyncEngine
                 }
             }
 
+            // Which seen states to skip is picked by the salted fingerprint, i.e. afresh in each
+            // exchange, so a key the peer lost is not passed over check after check in favour of
+            // the same other key.
             var skippable = theirs.Values.Sum();
-            foreach (var state in mine)
+            foreach (var state in mine.OrderBy(s => Fingerprint(~m.Salt, s)))
             {
                 if (skippable > 0 && SeenBy(m.Applied, state))
                 {

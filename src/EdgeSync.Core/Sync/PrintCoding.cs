@@ -8,6 +8,8 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 internal static class PrintCoding
 {
+    public const int MaxPrints = 1 << 21;
+
     private const int Range = 1 << 16;
 
     public static void Write(BinaryWriter writer, IReadOnlyList<int> counts, IReadOnlyList<ushort> prints)
@@ -49,9 +51,10 @@ internal static class PrintCoding
             throw new FormatException($"Bad fingerprint block length {length}.");
         }
 
-        // Every print takes at least one bit, so the counts cannot ask for more than that.
+        // Every print takes at least one bit, so the counts cannot ask for more than that; and
+        // no sane request holds more than MaxPrints (64 buckets of 32k keys: a 134M-key store).
         var total = counts.Sum(c => (long)c);
-        if (total > length * 8L)
+        if (total > length * 8L || total > MaxPrints)
         {
             throw new FormatException("Bucket request counts exceed its fingerprints.");
         }

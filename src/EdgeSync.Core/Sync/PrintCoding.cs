@@ -14,9 +14,9 @@ internal static class PrintCoding
 
     public static void Write(BinaryWriter writer, IReadOnlyList<int> counts, IReadOnlyList<ushort> prints)
     {
-        if (counts.Sum(c => (long)c) != prints.Count)
+        if (counts.Sum(c => (long)c) != prints.Count || prints.Count > MaxPrints)
         {
-            throw new ArgumentException("The per-bucket counts do not add up to the fingerprints.", nameof(counts));
+            throw new ArgumentException($"The per-bucket counts do not add up to the fingerprints, or there are more than {MaxPrints}.", nameof(counts));
         }
 
         var bits = new BitWriter();

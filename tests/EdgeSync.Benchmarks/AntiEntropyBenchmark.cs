@@ -10,7 +10,7 @@ namespace EdgeSync.Benchmarks;
 /// partitioned each side changes D/2 different keys (default 500 + 500). After the heal we count
 /// the bytes both engines put on the wire (encoded by the real codec) and the rounds until the
 /// Merkle roots match, against the encoded size of the divergent records themselves — once for
-/// the delta path alone and once for the Merkle path alone.
+/// the delta path alone and once for the Merkle path alone, with the bytes per message type.
 /// Usage: anti-entropy [keys] [diverged]
 /// </summary>
 public static class AntiEntropyBenchmark

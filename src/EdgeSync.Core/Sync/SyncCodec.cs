@@ -12,8 +12,9 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 public static class SyncCodec
 {
-    // 2: salted 32-bit tree hashes (16-bit leaves), 16-bit fingerprints (Rice coded in bucket requests), sorted indices as gaps, the requester's
-    // applied base in bucket requests, the reply flag of repair states.
+    // 2: salted 32-bit tree hashes (16-bit leaves), 16-bit fingerprints (Rice coded in bucket
+    // requests), sorted indices as gaps, the requester's applied base in bucket requests, unmatched
+    // counts per bucket, the reply flag of repair states. Nodes of another version refuse cleanly.
     public const byte Version = 2;
 
     /// <summary>Hard limit for one message; the engine batches well below it.</summary>

@@ -10,7 +10,7 @@ namespace EdgeSync.Benchmarks;
 /// partitioned each side changes D/2 different keys (default 500 + 500). After the heal we count
 /// the bytes both engines put on the wire (encoded by the real codec) and the rounds until the
 /// Merkle roots match, against the encoded size of the divergent records themselves — once for
-/// the delta path alone and once for the Merkle path alone.
+/// the delta path alone and once for the Merkle path alone, with the bytes per message type.
 /// Usage: anti-entropy [keys] [diverged]
 /// </summary>
 public static class AntiEntropyBenchmark
@@ -88,6 +88,11 @@ public static class AntiEntropyBenchmark
             CultureInfo.InvariantCulture,
             $"  {path,-6}: {net.Bytes,10:N0} bytes in {net.Messages,5} messages, {rounds} round(s), {clock.Elapsed.TotalMilliseconds,8:F1} ms; "
             + $"divergent records {records:N0} bytes -> {ratio:F2}x (goal <= 1.5x){(converged ? string.Empty : "  NOT CONVERGED")} [setup {setup.Elapsed.TotalSeconds:F1} s]"));
+        foreach (var (type, (count, bytes)) in net.ByType.OrderByDescending(t => t.Value.Bytes))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"          {type,-15} {bytes,10:N0} bytes in {count,4} message(s)"));
+        }
+
         engineA.Dispose();
         engineB.Dispose();
         return converged;
@@ -113,6 +118,9 @@ public static class AntiEntropyBenchmark
 
         public long Messages { get; private set; }
 
+        /// <summary>Messages and bytes per message type, for the breakdown.</summary>
+        public Dictionary<string, (long Count, long Bytes)> ByType { get; } = new(StringComparer.Ordinal);
+
         public ISyncTransport Attach(string id) => _endpoints[id] = new Endpoint(this, id);
 
         public void DeliverAll()
@@ -128,6 +136,8 @@ public static class AntiEntropyBenchmark
             var bytes = SyncCodec.Encode(message);
             Bytes += bytes.Length;
             Messages++;
+            var (count, total) = ByType.GetValueOrDefault(message.GetType().Name);
+            ByType[message.GetType().Name] = (count + 1, total + bytes.Length);
             _queue.Enqueue((to, bytes));
         }
 

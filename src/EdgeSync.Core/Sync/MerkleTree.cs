@@ -41,6 +41,31 @@ public sealed class MerkleTree
 
     public UInt128 Hash(int level, int index) => _levels[level][index];
 
+    /// <summary>
+    /// A node hash as sent on the wire: 32 bits (16 for leaves) of the 128-bit hash mixed with a
+    /// salt chosen per digest check. A false match (two different hashes, same wire hash) hides
+    /// that subtree's difference for this check only: the full roots still differ, and the next
+    /// check, with another salt, finds it. Per differing node and check that is 2^-32, or 2^-16
+    /// for a leaf bucket: leaves are most of the tree's traffic, and 2^-16 per bucket is far
+    /// below what the 16-bit key fingerprints inside a differing bucket already accept.
+    /// </summary>
+    public static uint WireHash(UInt128 hash, uint salt, int level)
+    {
+        var wide = (uint)(Mix(Mix((ulong)hash ^ (salt * 0x9E3779B97F4A7C15UL)) ^ (ulong)(hash >> 64)) >> 32);
+        return level == Depth ? wide >> 16 : wide;
+    }
+
+    /// <summary>The murmur3 64-bit finaliser: every input bit affects every output bit.</summary>
+    public static ulong Mix(ulong x)
+    {
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return x;
+    }
+
     public UInt128[] Children(int level, int index)
     {
         var children = new UInt128[Fanout];

@@ -12,7 +12,10 @@ namespace EdgeSync.Core.Sync;
 /// </summary>
 public static class SyncCodec
 {
-    public const byte Version = 1;
+    // 2: salted 32-bit tree hashes (16-bit leaves), 16-bit fingerprints (Rice coded in bucket
+    // requests), sorted indices as gaps, the requester's applied base in bucket requests, unmatched
+    // counts per bucket, the reply flag of repair states. Nodes of another version refuse cleanly.
+    public const byte Version = 2;
 
     /// <summary>Hard limit for one message; the engine batches well below it.</summary>
     public const int DefaultMaxMessageBytes = 8 * 1024 * 1024;
@@ -126,40 +129,35 @@ public static class SyncCodec
 
                 break;
             case DigestRequest m:
+                writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
-                WriteInts(writer, m.Indices);
-                WriteHashes(writer, m.Hashes);
+                WriteIndices(writer, m.Indices);
+                WriteHashes(writer, m.Hashes, leaves: false);
                 break;
             case DigestResponse m:
+                writer.Write(m.Salt);
                 writer.Write7BitEncodedInt(m.Level);
-                WriteInts(writer, m.Indices);
-                WriteHashes(writer, m.Children);
+                WriteIndices(writer, m.Indices);
+                WriteHashes(writer, m.Children, leaves: m.Level + 1 == MerkleTree.Depth);
                 break;
             case BucketRequest m:
                 writer.Write(m.Salt);
-                WriteInts(writer, m.Buckets);
+                WriteIndices(writer, m.Buckets);
                 WriteInts(writer, m.Counts);
-                writer.Write7BitEncodedInt(m.Prints.Count);
-                foreach (var p in m.Prints)
-                {
-                    writer.Write(p);
-                }
-
+                PrintCoding.Write(writer, m.Counts, m.Prints);
+                writer.Write(m.Applied.ToString());
                 break;
             case BucketResponse m:
                 writer.Write(m.Salt);
-                WriteInts(writer, m.Buckets);
-                writer.Write7BitEncodedInt(m.Unmatched.Count);
-                foreach (var p in m.Unmatched)
-                {
-                    writer.Write(p);
-                }
-
+                WriteIndices(writer, m.Buckets);
+                WriteInts(writer, m.UnmatchedCounts);
+                WritePrints(writer, m.Unmatched);
                 writer.Write(m.SenderApplied.ToString());
                 WriteStates(writer, m.States);
                 break;
             case StatesResponse m:
                 writer.Write(m.SenderApplied.ToString());
+                writer.Write(m.IsReply);
                 WriteStates(writer, m.States);
                 break;
             case ReplicateRequest m:
@@ -198,12 +196,46 @@ public static class SyncCodec
         }
     }
 
-    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<ulong> hashes)
+    /// <summary>Strictly increasing indices as varint gaps: most gaps fit one byte.</summary>
+    private static void WriteIndices(BinaryWriter writer, IReadOnlyList<int> values)
+    {
+        writer.Write7BitEncodedInt(values.Count);
+        var previous = -1;
+        foreach (var v in values)
+        {
+            if (v <= previous)
+            {
+                throw new ArgumentException("Merkle indices must be strictly increasing.", nameof(values));
+            }
+
+            writer.Write7BitEncodedInt(v - previous - 1);
+            previous = v;
+        }
+    }
+
+    /// <summary>Wire hashes: 32 bits, or 16 for leaf buckets (see <see cref="MerkleTree.WireHash"/>).</summary>
+    private static void WriteHashes(BinaryWriter writer, IReadOnlyList<uint> hashes, bool leaves)
     {
         writer.Write7BitEncodedInt(hashes.Count);
         foreach (var h in hashes)
         {
-            writer.Write(h);
+            if (!leaves)
+            {
+                writer.Write(h);
+            }
+            else
+            {
+                writer.Write(h <= ushort.MaxValue ? (ushort)h : throw new ArgumentException("A leaf wire hash has 16 bits.", nameof(hashes)));
+            }
+        }
+    }
+
+    private static void WritePrints(BinaryWriter writer, IReadOnlyList<ushort> prints)
+    {
+        writer.Write7BitEncodedInt(prints.Count);
+        foreach (var p in prints)
+        {
+            writer.Write(p);
         }
     }
 }

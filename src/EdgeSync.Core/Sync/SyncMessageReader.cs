@@ -39,57 +39,73 @@ internal static class SyncMessageReader
 
     private static DigestRequest ReadDigestRequest(BinaryReader reader, string fleet, string sender)
     {
+        var salt = reader.ReadUInt32();
         var level = ReadLevel(reader);
-        var indices = ReadInts(reader, LevelWidth(level));
-        var hashes = ReadHashes(reader);
+        var indices = ReadIndices(reader, LevelWidth(level));
+        var hashes = ReadHashes(reader, leaves: false);
         if (hashes.Count != indices.Count)
         {
             throw new FormatException("Digest request has a hash count different from its index count.");
         }
 
-        return new DigestRequest(fleet, sender, level, indices, hashes);
+        return new DigestRequest(fleet, sender, salt, level, indices, hashes);
     }
 
     private static DigestResponse ReadDigestResponse(BinaryReader reader, string fleet, string sender)
     {
+        var salt = reader.ReadUInt32();
         var level = ReadLevel(reader);
-        var indices = ReadInts(reader, LevelWidth(level));
-        var children = ReadHashes(reader);
+        var indices = ReadIndices(reader, LevelWidth(level));
+        var children = ReadHashes(reader, leaves: level + 1 == MerkleTree.Depth);
         if (children.Count != indices.Count * MerkleTree.Fanout)
         {
             throw new FormatException("Digest response has the wrong number of child hashes.");
         }
 
-        return new DigestResponse(fleet, sender, level, indices, children);
+        return new DigestResponse(fleet, sender, salt, level, indices, children);
     }
 
     private static BucketRequest ReadBucketRequest(BinaryReader reader, string fleet, string sender)
     {
         var salt = reader.ReadUInt32();
-        var buckets = ReadInts(reader, MerkleTree.LeafCount);
+        var buckets = ReadIndices(reader, MerkleTree.LeafCount);
         var counts = ReadInts(reader, int.MaxValue);
-        var prints = ReadPrints(reader);
-        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != prints.Count)
+        if (counts.Count != buckets.Count)
         {
-            throw new FormatException("Bucket request counts do not match its fingerprints.");
+            throw new FormatException("Bucket request has a count per bucket different from its buckets.");
         }
 
-        return new BucketRequest(fleet, sender, salt, buckets, counts, prints);
+        var prints = PrintCoding.Read(reader, counts);
+
+        var applied = VersionVector.Parse(reader.ReadString());
+        return new BucketRequest(fleet, sender, salt, buckets, counts, prints, applied);
     }
 
     private static BucketResponse ReadBucketResponse(BinaryReader reader, string fleet, string sender)
     {
         var salt = reader.ReadUInt32();
-        var buckets = ReadInts(reader, MerkleTree.LeafCount);
+        var buckets = ReadIndices(reader, MerkleTree.LeafCount);
+        var counts = ReadInts(reader, int.MaxValue);
         var unmatched = ReadPrints(reader);
+        if (counts.Count != buckets.Count || counts.Sum(c => (long)c) != unmatched.Count)
+        {
+            throw new FormatException("Bucket response counts do not match its fingerprints.");
+        }
+
         var applied = VersionVector.Parse(reader.ReadString());
-        return new BucketResponse(fleet, sender, salt, buckets, unmatched, ReadStates(reader), applied);
+        return new BucketResponse(fleet, sender, salt, buckets, counts, unmatched, ReadStates(reader), applied);
     }
 
     private static StatesResponse ReadStatesResponse(BinaryReader reader, string fleet, string sender)
     {
         var senderApplied = VersionVector.Parse(reader.ReadString());
-        return new StatesResponse(fleet, sender, ReadStates(reader), senderApplied);
+        var isReply = reader.ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw new FormatException($"Bad reply flag {b} in repair states."),
+        };
+        return new StatesResponse(fleet, sender, ReadStates(reader), senderApplied, isReply);
     }
 
     private static string ReadKey(BinaryReader reader)
@@ -98,13 +114,13 @@ internal static class SyncMessageReader
         return key.Length > 0 && !key.Any(char.IsControl) ? key : throw new FormatException("Bad key in state request.");
     }
 
-    private static List<uint> ReadPrints(BinaryReader reader)
+    private static List<ushort> ReadPrints(BinaryReader reader)
     {
         var count = ReadCount(reader);
-        var prints = new List<uint>(count);
+        var prints = new List<ushort>(count);
         for (var i = 0; i < count; i++)
         {
-            prints.Add(reader.ReadUInt32());
+            prints.Add(reader.ReadUInt16());
         }
 
         return prints;
@@ -146,13 +162,30 @@ internal static class SyncMessageReader
         return values;
     }
 
-    private static List<ulong> ReadHashes(BinaryReader reader)
+    /// <summary>Strictly increasing indices below <paramref name="bound"/>, sent as gaps.</summary>
+    private static List<int> ReadIndices(BinaryReader reader, int bound)
     {
         var count = ReadCount(reader);
-        var hashes = new List<ulong>(count);
+        var values = new List<int>(count);
+        var previous = -1L;
         for (var i = 0; i < count; i++)
         {
-            hashes.Add(reader.ReadUInt64());
+            var gap = reader.Read7BitEncodedInt();
+            var v = previous + 1 + gap;
+            previous = gap >= 0 && v < bound ? v : throw new FormatException($"Index gap {gap} out of range.");
+            values.Add((int)v);
+        }
+
+        return values;
+    }
+
+    private static List<uint> ReadHashes(BinaryReader reader, bool leaves)
+    {
+        var count = ReadCount(reader);
+        var hashes = new List<uint>(count);
+        for (var i = 0; i < count; i++)
+        {
+            hashes.Add(leaves ? reader.ReadUInt16() : reader.ReadUInt32());
         }
 
         return hashes;

@@ -27,11 +27,12 @@ public sealed class WireDecoderFuzzTests
             new PushMessage("fleet", "a", State),
             new DeltaRequest("fleet", "a", 7, DotSet.Parse("a:10+12;b:4")),
             new DeltaResponse("fleet", "b", 7, [State, State with { Key = "other" }], DotSet.Parse("a:12;b:4")),
-            new DigestRequest("fleet", "a", 1, [3, 15], [1UL, ulong.MaxValue]),
-            new DigestResponse("fleet", "b", 0, [0], [.. Enumerable.Range(1, MerkleTree.Fanout).Select(i => (ulong)i)]),
-            new BucketRequest("fleet", "a", 77, [0, 17, 4095], [2, 0, 1], [5, 6, 7]),
-            new BucketResponse("fleet", "b", 77, [17], [6, 9], [State], VersionVector.Parse("a:3;b:5")),
+            new DigestRequest("fleet", "a", 0xDEADBEEF, 1, [3, 15], [1U, uint.MaxValue]),
+            new DigestResponse("fleet", "b", 9, 0, [0], [.. Enumerable.Range(1, MerkleTree.Fanout).Select(i => (uint)i)]),
+            new BucketRequest("fleet", "a", 77, [0, 17, 4095], [2, 0, 1], [5, 6, ushort.MaxValue], VersionVector.Parse("a:12;b:4")),
+            new BucketResponse("fleet", "b", 77, [17, 300], [2, 0], [6, 9], [State], VersionVector.Parse("a:3;b:5")),
             new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5")),
+            new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5"), IsReply: true),
         }.Select(m => SyncCodec.Encode(m)),
     ];
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using EdgeSync.Core.Clocks;
 
@@ -131,11 +131,10 @@ public static class KeyStateCodec
         }
     }
 
-    /// <summary>128-bit digest of the canonical encoding, for the Merkle tree.</summary>
-    public static UInt128 Digest(KeyState state)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encode(state), hash);
-        return new UInt128(BitConverter.ToUInt64(hash[..8]), BitConverter.ToUInt64(hash[8..16]));
-    }
+    /// <summary>
+    /// 128-bit digest of the canonical encoding, for the Merkle tree. xxHash128: the tree needs
+    /// accidental collisions to be negligible, not resistance to an attacker (who could write to the
+    /// fleet anyway), and a cryptographic hash would load OpenSSL into every agent for this alone.
+    /// </summary>
+    public static UInt128 Digest(KeyState state) => XxHash128.HashToUInt128(Encode(state));
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using EdgeSync.Core.Store;
 
@@ -29,12 +29,8 @@ public sealed class MerkleTree
 
     public UInt128 Root => _levels[0][0];
 
-    public static int BucketOf(string key)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
-        return ((hash[0] << 8) | hash[1]) & (LeafCount - 1);
-    }
+    /// <summary>A key's leaf bucket: xxHash3 of its UTF-8 bytes (the same on every node and platform).</summary>
+    public static int BucketOf(string key) => (int)(XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(key)) >> 52) & (LeafCount - 1);
 
     /// <summary>A key's contribution: its digest mixed with the key, so equal states of different keys differ.</summary>
     public static UInt128 LeafDigest(KeyState state) => KeyStateCodec.Digest(state);

@@ -16,7 +16,10 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         Id = id;
         _process = process;
         _dir = dir;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        // A bounded pool of kept-alive connections, as a real client fleet would hold, rather than a
+        // new connection for every request that finds the others busy.
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
+        Http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Id { get; }

@@ -68,6 +68,7 @@ public static class DurablePutBenchmark
             Console.WriteLine(line);
         }
 
+        await AgentRssAsync(options.Dir, options.RssKeys);
         return 0;
     }
 
@@ -171,6 +172,57 @@ public static class DurablePutBenchmark
             CultureInfo.InvariantCulture,
             $"RSS with {live} keys {what}: {status["VmRSS"] / 1024.0:F1} MB = anonymous {status["RssAnon"] / 1024.0:F1} + file-backed (runtime, assemblies) {status["RssFile"] / 1024.0:F1} + shared (JIT code, double-mapped) {status["RssShmem"] / 1024.0:F1} MB; managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MB, {status["Threads"]} threads, store file {new FileInfo(path).Length / 1048576.0:F1} MB, took {seconds:F1} s"));
         return live == keys ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The whole agent (<c>edgesync run</c>: HTTP API, store, fleet runtime, LEDs) holding N keys
+    /// written through its HTTP API by 64 clients: its RSS when idle before, after the writes, and
+    /// after a restart — the figure a Pi sees, next to the store-only figures above.
+    /// </summary>
+    private static async Task AgentRssAsync(string dir, int keys)
+    {
+        var data = Path.Combine(dir, "agent-rss");
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        Directory.CreateDirectory(data);
+        var env = new Dictionary<string, string>();
+        double idle, written, restarted;
+        var clock = Stopwatch.StartNew();
+        await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // settle after start-up
+            idle = agent.RssMegabytes();
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < keys)
+                {
+                    using var body = new StringContent(Value(i), System.Text.Encoding.UTF8, "application/json");
+                    using var r = await agent.Http.PutAsync($"v1/kv/sensors/{i:D7}", body);
+                    r.EnsureSuccessStatusCode();
+                }
+            }));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            written = agent.RssMegabytes();
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
+        {
+            using var r = await agent.Http.GetAsync("v1/kv/sensors/0000001");
+            r.EnsureSuccessStatusCode();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            restarted = agent.RssMegabytes();
+        }
+
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"agent (edgesync run, dotnet edgesync.dll) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s); after a restart {restarted:F1} MB"));
+        Directory.Delete(data, recursive: true);
     }
 
     /// <summary>Numeric fields of /proc/self/status (kB for the memory ones).</summary>

@@ -9,9 +9,9 @@ namespace EdgeSync.Benchmarks;
 public sealed class FleetBenchAgent : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _dir;
+    private readonly string? _dir;
 
-    private FleetBenchAgent(string id, Process process, string dir, int port)
+    private FleetBenchAgent(string id, Process process, string? dir, int port)
     {
         Id = id;
         _process = process;
@@ -25,12 +25,14 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     public string Id { get; }
     public HttpClient Http { get; }
 
-    public static async Task<FleetBenchAgent> StartAsync(string id, IReadOnlyDictionary<string, string> env, int brokerPort)
+    /// <param name="brokerPort">The broker's port, or null for a node of its own (no fleet).</param>
+    /// <param name="dataDir">Where to keep the data (kept on dispose), or null for a fresh temporary folder.</param>
+    public static async Task<FleetBenchAgent> StartAsync(string id, IReadOnlyDictionary<string, string> env, int? brokerPort, string? dataDir = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "edgesync.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"edgesync.dll is not next to the benchmark ({AppContext.BaseDirectory}); build the benchmark project.");
-        var dir = Directory.CreateTempSubdirectory("edgesync-fleetbench-").FullName;
+        var dir = dataDir ?? Directory.CreateTempSubdirectory("edgesync-fleetbench-").FullName;
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -39,8 +41,14 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         }
 
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "run", "--node-id", id, "--data-dir", dir, "--api", $"127.0.0.1:{port}", "--broker", $"mqtt://127.0.0.1:{brokerPort}" })
+        foreach (var a in new[] { dll, "run", "--node-id", id, "--data-dir", dir, "--api", $"127.0.0.1:{port}" })
             psi.ArgumentList.Add(a);
+        if (brokerPort is { } broker)
+        {
+            psi.ArgumentList.Add("--broker");
+            psi.ArgumentList.Add($"mqtt://127.0.0.1:{broker}");
+        }
+
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("EDGESYNC_", StringComparison.OrdinalIgnoreCase)).ToList())
             psi.Environment.Remove(name);
         foreach (var (k, v) in env)
@@ -50,7 +58,7 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var agent = new FleetBenchAgent(id, process, dir, port);
+        var agent = new FleetBenchAgent(id, process, dataDir is null ? dir : null, port);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -66,6 +74,10 @@ public sealed class FleetBenchAgent : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Resident memory of the agent process (VmRSS), in MB.</summary>
+    public double RssMegabytes() =>
+        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
 
     public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await Http.GetStringAsync("v1/status"))!;
 
@@ -84,7 +96,8 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         _process.Dispose();
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            if (_dir is not null)
+                Directory.Delete(_dir, recursive: true);
         }
         catch (IOException)
         {

@@ -5,13 +5,21 @@ namespace EdgeSync.Agent.Changes;
 
 /// <summary>
 /// Every durable change on this node (local writes, replicated updates, purges), numbered in
-/// commit order and kept in a ring of the most recent <see cref="Capacity"/> so a reader can
+/// commit order and kept in a ring of the most recent <see cref="Capacity"/> (at most
+/// <see cref="MaxBytes"/> of key states, so large values cannot hold much memory) so a reader can
 /// resume with <c>since</c>. Numbers restart with the process; a reader asking for changes the
 /// ring no longer holds is told so and should re-list.
 /// </summary>
 public sealed class ChangeFeed : IDisposable
 {
     public const int Capacity = 10_000;
+
+    /// <summary>Budget of the ring by the states' approximate encoded size: a held change costs ~8x that in objects.</summary>
+    public const long MaxBytes = 256 * 1024;
+
+    private readonly int _capacity;
+    private readonly long _maxBytes;
+    private long _bytes;
 
     private readonly ReplicaService _store;
     private readonly Lock _gate = new();
@@ -20,8 +28,15 @@ public sealed class ChangeFeed : IDisposable
     private TaskCompletionSource _next = NewSource();
 
     public ChangeFeed(ReplicaService store)
+        : this(store, Capacity, MaxBytes)
+    {
+    }
+
+    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes)
     {
         _store = store;
+        _capacity = capacity;
+        _maxBytes = maxBytes;
         store.Committed += OnCommitted;
     }
 
@@ -58,9 +73,10 @@ public sealed class ChangeFeed : IDisposable
             foreach (var change in changes)
             {
                 _ring.Enqueue(new ChangeEvent(++_last, change));
-                if (_ring.Count > Capacity)
+                _bytes += SizeOf(change);
+                while (_ring.Count > 1 && (_ring.Count > _capacity || _bytes > _maxBytes))
                 {
-                    _ring.Dequeue();
+                    _bytes -= SizeOf(_ring.Dequeue().Change);
                 }
             }
 
@@ -70,6 +86,8 @@ public sealed class ChangeFeed : IDisposable
 
         wake.TrySetResult();
     }
+
+    private static long SizeOf(ReplicaChange change) => change.Key.Length + (change.State?.ApproximateBytes ?? 0);
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -102,6 +102,7 @@ public static class AgentHost
         services.AddSingleton(store.Service);
         services.AddSingleton(store.Recovery);
         services.AddHostedService<RecoveryFence>();
+        services.AddHostedService<Memory.MemoryTrim>();
         services.AddSingleton<FleetRuntime>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<FleetRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());

@@ -1,0 +1,47 @@
+using EdgeSync.Agent.Changes;
+using EdgeSync.Agent.Storage;
+using EdgeSync.Core.Store;
+
+namespace EdgeSync.Agent.Tests.Changes;
+
+/// <summary>The ring behind /v1/changes is bounded by count and by bytes; a reader behind it is told of the gap.</summary>
+public sealed class ChangeFeedRingTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task The_ring_keeps_the_newest_changes_within_its_byte_budget_and_reports_the_gap()
+    {
+        using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
+        using var feed = new ChangeFeed(service, capacity: 1000, maxBytes: 2000);
+        var value = "\"" + new string('v', 200) + "\"";
+        for (var i = 0; i < 40; i++)
+        {
+            await service.WriteAsync(r => r.Put($"k/{i:D2}", value, null));
+        }
+
+        // The feed hears of a batch just after its writers are acknowledged.
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 40, Deadline), $"the feed saw {feed.Last} of 40 changes");
+
+        var (events, gap, _) = feed.After(0);
+        Assert.True(gap, "changes 1.. were dropped, so a reader from 0 must re-list");
+        Assert.InRange(events.Count, 2, 10); // ~250 bytes each in a 2,000-byte budget
+        Assert.Equal(40, feed.Last);
+        Assert.Equal(Enumerable.Range(41 - events.Count, events.Count).Select(n => (long)n), events.Select(e => e.Seq));
+        Assert.Equal("k/39", events[^1].Change.Key);
+        Assert.True(events.Sum(e => e.Change.State!.ApproximateBytes) <= 2000);
+    }
+
+    [Fact]
+    public async Task The_ring_keeps_the_newest_change_even_when_it_alone_exceeds_the_budget()
+    {
+        using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
+        using var feed = new ChangeFeed(service, capacity: 1000, maxBytes: 100);
+        await service.WriteAsync(r => r.Put("big", "\"" + new string('v', 500) + "\"", null));
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 1, Deadline), "the feed saw the change");
+
+        var (events, gap, _) = feed.After(0);
+        Assert.False(gap);
+        Assert.Equal("big", Assert.Single(events).Change.Key);
+    }
+}

@@ -7,10 +7,11 @@ public sealed class MemoryTrimTests
     private const long MB = 1024 * 1024;
 
     [Theory]
-    [InlineData(64 * MB, 40 * MB, 10 * MB, true)] // a burst, 30 MB of slack: trim
-    [InlineData(8 * MB, 40 * MB, 10 * MB, false)] // little allocated since the last trim
-    [InlineData(64 * MB, 14 * MB, 10 * MB, false)] // little slack to give back
-    [InlineData(MemoryTrim.MinAllocated, (10 * MB) + MemoryTrim.MinSlack, 10 * MB, true)] // both at their thresholds
-    public void Trims_only_after_a_burst_that_left_slack(long allocated, long committed, long heap, bool expected) =>
-        Assert.Equal(expected, MemoryTrim.ShouldTrim(allocated, committed, heap));
+    [InlineData(64 * MB, 1 * MB, 30 * MB, true)] // a burst that is over, 30 MB committed: trim
+    [InlineData(8 * MB, 1 * MB, 30 * MB, false)] // little allocated since the last trim
+    [InlineData(64 * MB, 40 * MB, 30 * MB, false)] // still busy: the memory is in use
+    [InlineData(64 * MB, 1 * MB, 6 * MB, false)] // too little committed to bother
+    [InlineData(MemoryTrim.MinAllocated, MemoryTrim.QuietAllocated, MemoryTrim.MinCommitted, true)] // all at their thresholds
+    public void Trims_once_a_burst_is_over(long sinceTrim, long thisInterval, long committed, bool expected) =>
+        Assert.Equal(expected, MemoryTrim.ShouldTrim(sinceTrim, thisInterval, committed));
 }

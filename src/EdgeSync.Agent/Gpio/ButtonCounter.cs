@@ -13,9 +13,18 @@ public static class ButtonCounter
 {
     public static string KeyFor(string nodeId) => $"demo/button/{nodeId}";
 
-    /// <summary>A press handler for <see cref="LedService.OnPress"/>.</summary>
-    public static Func<Task> Handler(ReplicaService store, string nodeId) => async () =>
+    /// <summary>
+    /// A press handler for <see cref="LedService.OnPress"/>. While <paramref name="fenced"/> says the
+    /// store is being re-seeded after a corruption, a press is refused like any local write (the
+    /// button service logs the reason): counting from a partial store could reuse a lost version.
+    /// </summary>
+    public static Func<Task> Handler(ReplicaService store, string nodeId, Func<bool>? fenced = null) => async () =>
     {
+        if (fenced?.Invoke() == true)
+        {
+            throw new InvalidOperationException("the store is being recovered from the fleet; local writes are refused until it is re-seeded");
+        }
+
         var result = await store.WriteAsync(replica => Increment(replica, nodeId));
         if (!result.Ok)
         {

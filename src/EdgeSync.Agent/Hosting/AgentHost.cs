@@ -112,7 +112,7 @@ public static class AgentHost
             var fleet = sp.GetRequiredService<FleetRuntime>();
             return new LedService(config.Gpio, fleet.LedInput, TimeProvider.System, sp.GetRequiredService<ILogger<LedService>>())
             {
-                OnPress = ButtonCounter.Handler(store.Service, config.Node.Id),
+                OnPress = ButtonCounter.Handler(store.Service, config.Node.Id, () => store.Recovery.Fenced),
                 OnLongPress = fleet.RequestStepDownAsync,
             };
         });

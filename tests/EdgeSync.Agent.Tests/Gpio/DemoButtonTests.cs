@@ -40,6 +40,24 @@ public sealed class DemoButtonTests
     }
 
     [Fact]
+    public async Task A_press_while_the_store_is_being_recovered_is_refused_and_logged()
+    {
+        using var rig = new GpioRig();
+        using var store = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), rig.Time));
+        var fenced = true;
+        rig.Service.OnPress = ButtonCounter.Handler(store, "n1", () => Volatile.Read(ref fenced));
+        rig.Start();
+
+        Press(rig, holdMs: 100);
+        await WaitFor(() => rig.Logger.Warnings.Any(w => w.Contains("being recovered", StringComparison.Ordinal)));
+        Assert.Null(Counter(store));
+
+        Volatile.Write(ref fenced, false); // re-seeded: presses count again
+        Press(rig, holdMs: 100);
+        await WaitFor(() => Counter(store) == "1");
+    }
+
+    [Fact]
     public async Task Long_press_asks_for_a_step_down_and_writes_nothing()
     {
         using var rig = new GpioRig();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeSync.Agent.Memory;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
 using LiteDB;
@@ -189,7 +190,8 @@ public static class DurablePutBenchmark
 
         Directory.CreateDirectory(data);
         var env = new Dictionary<string, string>();
-        double idle, written, restarted;
+        double idle, written, settled, restarted, restartSettled;
+        var settle = MemoryTrim.Interval * 2.2; // the agent gives memory back one quiet interval after a burst
         var clock = Stopwatch.StartNew();
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
         {
@@ -208,6 +210,8 @@ public static class DurablePutBenchmark
             }));
             await Task.Delay(TimeSpan.FromSeconds(2));
             written = agent.RssMegabytes();
+            await Task.Delay(settle);
+            settled = agent.RssMegabytes();
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
@@ -217,11 +221,13 @@ public static class DurablePutBenchmark
             r.EnsureSuccessStatusCode();
             await Task.Delay(TimeSpan.FromSeconds(2));
             restarted = agent.RssMegabytes();
+            await Task.Delay(settle);
+            restartSettled = agent.RssMegabytes();
         }
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"agent (edgesync run, dotnet edgesync.dll) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s); after a restart {restarted:F1} MB"));
+            $"agent (edgesync run, dotnet edgesync.dll) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB {settle.TotalSeconds:F0} s later"));
         Directory.Delete(data, recursive: true);
     }
 

@@ -190,7 +190,7 @@ public static class DurablePutBenchmark
 
         Directory.CreateDirectory(data);
         var env = new Dictionary<string, string>();
-        double idle, written, settled, restarted, restartSettled;
+        double idle, written, settled, restarted, restartSettled, seconds;
         var settle = MemoryTrim.Interval * 2.2; // the agent gives memory back one quiet interval after a burst
         var clock = Stopwatch.StartNew();
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
@@ -208,13 +208,13 @@ public static class DurablePutBenchmark
                     r.EnsureSuccessStatusCode();
                 }
             }));
+            seconds = clock.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2));
             written = agent.RssMegabytes();
             await Task.Delay(settle);
             settled = agent.RssMegabytes();
         }
 
-        var seconds = clock.Elapsed.TotalSeconds;
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
         {
             using var r = await agent.Http.GetAsync("v1/kv/sensors/0000001");

@@ -25,6 +25,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 {
     private static readonly TimeSpan LoopInterval = TimeSpan.FromMilliseconds(25);
 
+    private readonly Security.StoreRecovery _recovery;
     private readonly AgentConfig _config;
     private readonly ReplicaService _store;
     private readonly ILogger _log;
@@ -49,8 +50,9 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private readonly SystemdWatchdog _watchdog;
     private readonly FleetMetrics _metrics;
 
-    public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time, SystemdWatchdog watchdog)
+    public FleetRuntime(AgentConfig config, ReplicaService store, ILoggerFactory logs, TimeProvider time, SystemdWatchdog watchdog, Security.StoreRecovery recovery)
     {
+        _recovery = recovery;
         _watchdog = watchdog;
         _config = config;
         _store = store;
@@ -182,7 +184,11 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             _syncTransport,
             () => _config.Members,
             _time,
-            random);
+            random)
+        {
+            // A store being re-seeded after corruption lacks some of its own writes: ask for them too.
+            HoldsOwnUpdates = () => !_recovery.Fenced,
+        };
         var options = new FleetOptions { Members = _config.Members, HeartbeatInterval = _config.Fleet.HeartbeatInterval };
         _fleet = new FleetNode(
             _config.Node.Id,

@@ -169,13 +169,17 @@ public sealed class Replica
         return ApplyOutcome.Changed;
     }
 
-    /// <summary>Every state holding an update <paramref name="peer"/> lacks, up to about <paramref name="maxBytes"/>.</summary>
-    public DeltaBatch CollectMissing(DotSet peer, int maxBytes)
+    /// <summary>
+    /// Every state holding an update <paramref name="peer"/> lacks, up to about <paramref name="maxBytes"/>.
+    /// Updates by <paramref name="holder"/> are not looked for: it holds all of its own (a state is still
+    /// sent when it also holds another origin's update the peer lacks).
+    /// </summary>
+    public DeltaBatch CollectMissing(DotSet peer, int maxBytes, string? holder = null)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var states = new List<KeyState>();
         var bytes = 0;
-        foreach (var origin in Applied.Nodes.ToList())
+        foreach (var origin in Applied.Nodes.Where(o => !string.Equals(o, holder, StringComparison.Ordinal)).ToList())
         {
             foreach (var (key, seq) in _storage.UpdatesAfter(origin, peer.BaseOf(origin)))
             {

@@ -117,6 +117,7 @@ public static class SyncCodec
             case DeltaRequest m:
                 writer.Write7BitEncodedInt64(m.Round);
                 writer.Write(m.Applied.ToString());
+                writer.Write(m.HoldsOwn);
                 break;
             case DeltaResponse m:
                 writer.Write7BitEncodedInt64(m.Round);

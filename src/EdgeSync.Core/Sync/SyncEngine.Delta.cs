@@ -21,7 +21,7 @@ public sealed partial class SyncEngine
             return;
         }
 
-        var batch = _replica.Read(r => r.CollectMissing(m.Applied, budget));
+        var batch = _replica.Read(r => r.CollectMissing(m.Applied, budget, m.HoldsOwn ? m.Sender : null));
         Send(m.Sender, new DeltaResponse(_fleet, _self, m.Round, batch.States, batch.Coverage));
     }
 

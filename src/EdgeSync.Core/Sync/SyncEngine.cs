@@ -59,6 +59,14 @@ public sealed partial class SyncEngine : IDisposable
 
     public SyncStats Stats { get; } = new();
 
+    /// <summary>
+    /// Whether this node holds every update it ever made (true unless its store was lost and is
+    /// being re-seeded from the fleet). While true, peers answering a delta request skip this
+    /// node's own updates: under a steady write load they would otherwise send back the writes
+    /// made between asking and their answer.
+    /// </summary>
+    public Func<bool> HoldsOwnUpdates { get; set; } = () => true;
+
     /// <summary>Subscribe to commits and incoming messages and start the periodic rounds.</summary>
     public void Start()
     {
@@ -122,7 +130,7 @@ public sealed partial class SyncEngine : IDisposable
         }
 
         var applied = _replica.Read(r => r.Applied.Clone());
-        Send(peer, new DeltaRequest(_fleet, _self, round, applied));
+        Send(peer, new DeltaRequest(_fleet, _self, round, applied, HoldsOwnUpdates()));
     }
 
     /// <summary>Handle one message from a peer. Never throws: failures are counted.</summary>

@@ -9,7 +9,7 @@ internal static class SyncMessageReader
     public static SyncMessage ReadBody(BinaryReader reader, SyncMessageType type, string fleet, string sender) => type switch
     {
         SyncMessageType.Push => ReadPush(reader, fleet, sender),
-        SyncMessageType.DeltaRequest => new DeltaRequest(fleet, sender, ReadRound(reader), DotSet.Parse(reader.ReadString())),
+        SyncMessageType.DeltaRequest => new DeltaRequest(fleet, sender, ReadRound(reader), DotSet.Parse(reader.ReadString()), reader.ReadBoolean()),
         SyncMessageType.DeltaResponse => ReadDeltaResponse(reader, fleet, sender),
         SyncMessageType.DigestRequest => ReadDigestRequest(reader, fleet, sender),
         SyncMessageType.DigestResponse => ReadDigestResponse(reader, fleet, sender),

@@ -75,6 +75,29 @@ public sealed class SyncEngineTests : IDisposable
         Assert.Equal(a.Replica.Tree.Root, b.Replica.Tree.Root);
     }
 
+    [Theory]
+    [InlineData(true, 1)] // only k1, which also holds b's update
+    [InlineData(false, 3)] // re-seeding a lost store: a's own writes come back too
+    public async Task APeerSkipsTheRequestersOwnUpdatesWhenItHoldsThemAll(bool holdsOwn, int expected)
+    {
+        var (a, b) = Pair(new SyncOptions { DigestCheck = false });
+        var before = a.Replica.Applied.Clone(); // a asks with this, then writes before the answer
+        a.Put("k1", "1");
+        a.Put("k2", "2");
+        a.Put("k3", "3");
+        _network.DeliverAll();
+        b.Put("k1", "\"b\""); // k1 now also holds an update a lacks
+        _network.Drop = (_, m) => m is PushMessage;
+        _network.Sent.Clear();
+
+        await b.Engine.HandleAsync(new DeltaRequest("test", "a", 1, before, holdsOwn));
+
+        var response = Assert.Single(_network.Sent.OfType<DeltaResponse>());
+        Assert.Equal(expected, response.States.Count);
+        Assert.Contains(response.States, s => s.Key == "k1");
+        Assert.NotNull(response.Coverage); // complete: a may adopt b's applied set (a holds its own updates)
+    }
+
     [Fact]
     public void DeltaSyncSendsOnlyTheMissingStatesBothWays()
     {

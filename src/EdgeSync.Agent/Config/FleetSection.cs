@@ -12,6 +12,15 @@ public sealed class FleetSection
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Randomised election timeout range: how long a follower waits without a leader before it
+    /// stands. Longer = fewer needless elections on a slow network, slower failover. The leader's
+    /// lease is derived from the minimum.
+    /// </summary>
+    public TimeSpan ElectionTimeoutMin { get; set; } = TimeSpan.FromMilliseconds(1000);
+
+    public TimeSpan ElectionTimeoutMax { get; set; } = TimeSpan.FromMilliseconds(1800);
+
     /// <summary>Shared secret that authenticates every fleet message (HMAC); optional.</summary>
     public string? Key { get; set; }
 
@@ -21,6 +30,8 @@ public sealed class FleetSection
         s.Name = r.String(nameof(Name), s.Name);
         s.Members = r.List(nameof(Members)) ?? s.Members;
         s.HeartbeatInterval = r.Duration(nameof(HeartbeatInterval), s.HeartbeatInterval);
+        s.ElectionTimeoutMin = r.Duration(nameof(ElectionTimeoutMin), s.ElectionTimeoutMin);
+        s.ElectionTimeoutMax = r.Duration(nameof(ElectionTimeoutMax), s.ElectionTimeoutMax);
         s.Key = r.OptionalString(nameof(Key));
         r.RejectUnknown();
         return s;
@@ -51,6 +62,18 @@ public sealed class FleetSection
         if (HeartbeatInterval < TimeSpan.FromMilliseconds(50) || HeartbeatInterval > TimeSpan.FromSeconds(60))
         {
             yield return $"Fleet:HeartbeatInterval must be between 50ms and 60s (got {DurationText.Format(HeartbeatInterval)})";
+        }
+
+        // The leader pings every 150 ms: a timeout must span a few pings, and a range is needed so
+        // that candidates rarely split the vote.
+        if (ElectionTimeoutMin < TimeSpan.FromMilliseconds(500) || ElectionTimeoutMin > TimeSpan.FromSeconds(60))
+        {
+            yield return $"Fleet:ElectionTimeoutMin must be between 500ms and 60s (got {DurationText.Format(ElectionTimeoutMin)})";
+        }
+
+        if (ElectionTimeoutMax < ElectionTimeoutMin * 1.2 || ElectionTimeoutMax > TimeSpan.FromSeconds(120))
+        {
+            yield return $"Fleet:ElectionTimeoutMax must be at least 1.2 x Fleet:ElectionTimeoutMin and at most 120s (got {DurationText.Format(ElectionTimeoutMax)} with a minimum of {DurationText.Format(ElectionTimeoutMin)})";
         }
 
         if (Key is { Length: < 16 })

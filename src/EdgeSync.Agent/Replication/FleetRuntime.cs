@@ -189,7 +189,13 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             // A store being re-seeded after corruption lacks some of its own writes: ask for them too.
             HoldsOwnUpdates = () => !_recovery.Fenced,
         };
-        var options = new FleetOptions { Members = _config.Members, HeartbeatInterval = _config.Fleet.HeartbeatInterval };
+        var options = new FleetOptions
+        {
+            Members = _config.Members,
+            HeartbeatInterval = _config.Fleet.HeartbeatInterval,
+            ElectionTimeoutMin = _config.Fleet.ElectionTimeoutMin,
+            ElectionTimeoutMax = _config.Fleet.ElectionTimeoutMax,
+        };
         _fleet = new FleetNode(
             _config.Node.Id,
             options,

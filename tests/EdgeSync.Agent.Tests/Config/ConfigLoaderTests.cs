@@ -32,7 +32,7 @@ public sealed class ConfigLoaderTests : IDisposable
               // comments are allowed
               "Node": { "Id": "from-file", "DataDir": "/tmp/x" },
               "Store": { "MaxSiblings": 4, "ConflictPolicies": { "metrics/": "lww" } },
-              "Fleet": { "Members": ["from-file", "b", "c"], "HeartbeatInterval": "250ms" },
+              "Fleet": { "Members": ["from-file", "b", "c"], "HeartbeatInterval": "250ms", "ElectionTimeoutMin": "3s", "ElectionTimeoutMax": "5s" },
               "Mqtt": { "Brokers": ["mqtt://127.0.0.1:1883"] },
             }
             """);
@@ -51,6 +51,8 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(ConflictPolicy.Lww, config.Store.ToStoreOptions().PolicyFor("metrics/cpu"));
         Assert.Equal(TimeSpan.FromSeconds(2), config.Sync.AntiEntropyInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(250), config.Fleet.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), config.Fleet.ElectionTimeoutMin);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Fleet.ElectionTimeoutMax);
         Assert.Equal(["from-flag", "b", "c"], config.Members);
         Assert.Equal("127.0.0.1:9000", config.Api.Listen);
     }
@@ -67,6 +69,8 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "fast", "Fleet:HeartbeatInterval must be a duration")]
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "1ms", "Fleet:HeartbeatInterval must be between 50ms and 60s")]
     [InlineData("EDGESYNC_Fleet__Members", "a,b", "Fleet:Members must include this node's id")]
+    [InlineData("EDGESYNC_Fleet__ElectionTimeoutMin", "100ms", "Fleet:ElectionTimeoutMin must be between 500ms and 60s")]
+    [InlineData("EDGESYNC_Fleet__ElectionTimeoutMax", "1100ms", "Fleet:ElectionTimeoutMax must be at least 1.2 x Fleet:ElectionTimeoutMin")]
     [InlineData("EDGESYNC_Mqtt__Brokers", "http://127.0.0.1:1883", "Mqtt:Brokers contains 'http://127.0.0.1:1883'")]
     [InlineData("EDGESYNC_Sync__AntiEntropyInterval", "0s", "Sync:AntiEntropyInterval")]
     [InlineData("EDGESYNC_Gpio__Driver", "pwm", "Gpio:Driver: 'pwm' is not a GPIO driver")]

@@ -21,6 +21,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const string MetaId = "replica";
     private const int ScanChunk = 512;
 
+    private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _keys;
     private readonly ILiteCollection<BsonDocument> _meta;
@@ -110,7 +111,10 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     public KeyState? Load(string key)
     {
-        var doc = _keys.FindById(key);
+        // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
+        // a third of a lookup's time (a lookup precedes every put). Safe: the port is single-threaded.
+        _byId.Parameters["0"] = key;
+        var doc = _keys.FindOne(_byId);
         return doc is null ? null : KeyDocument.ToState(doc);
     }
 

@@ -21,6 +21,8 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const string MetaId = "replica";
     private const int ScanChunk = 512;
 
+    /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
+    private readonly StateCache _cache = new(2048, 512 * 1024);
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _keys;
@@ -113,21 +115,36 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     {
         // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
         // a third of a lookup's time (a lookup precedes every put). Safe: the port is single-threaded.
+        if (_cache.TryGet(key, out var cached))
+        {
+            return KeyStateCodec.Decode(cached);
+        }
+
         _byId.Parameters["0"] = key;
         var doc = _keys.FindOne(_byId);
-        return doc is null ? null : KeyDocument.ToState(doc);
+        if (doc is null)
+        {
+            return null;
+        }
+
+        var state = KeyDocument.ToState(doc);
+        _cache.Put(key, doc[KeyDocument.State].AsBinary);
+        return state;
     }
 
     public void Save(KeyState state)
     {
         EnsureTransaction();
-        _keys.Upsert(KeyDocument.From(state));
+        var doc = KeyDocument.From(state);
+        _keys.Upsert(doc);
+        _cache.Put(state.Key, doc[KeyDocument.State].AsBinary);
     }
 
     public void Remove(string key)
     {
         EnsureTransaction();
         _keys.Delete(key);
+        _cache.Remove(key);
     }
 
     public IEnumerable<KeyState> List(string prefix, string? startAfter, int limit)
@@ -276,6 +293,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
         catch (LiteException e)
         {
+            _cache.Clear(); // it may hold states of the batch that did not commit
             throw new IOException($"Committing to '{Path}' failed: {e.Message}", e);
         }
 

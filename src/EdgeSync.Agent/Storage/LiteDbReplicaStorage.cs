@@ -22,6 +22,9 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const int ScanChunk = 512;
 
     /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
+    /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
+    private readonly KnownKeys _known = null!;
+    private bool _knownComplete;
     private readonly StateCache _cache = new(2048, 512 * 1024);
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
@@ -52,6 +55,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             _keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
             _keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
+            _known = new KnownKeys(_keys.LongCount());
         }
         catch
         {
@@ -120,6 +124,11 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return KeyStateCodec.Decode(cached);
         }
 
+        if (_knownComplete && !_known.MayContain(key))
+        {
+            return null; // never held since the full scan at open: a new key
+        }
+
         _byId.Parameters["0"] = key;
         var doc = _keys.FindOne(_byId);
         if (doc is null)
@@ -136,6 +145,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     {
         EnsureTransaction();
         var doc = KeyDocument.From(state);
+        _known.Add(state.Key);
         _keys.Upsert(doc);
         _cache.Put(state.Key, doc[KeyDocument.State].AsBinary);
     }
@@ -222,11 +232,15 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
                 .OrderBy("_id").Limit(ScanChunk).ToList();
             foreach (var doc in chunk)
             {
+                _known.Add(doc["_id"].AsString);
                 yield return KeyDocument.ToState(doc);
             }
 
             if (chunk.Count < ScanChunk)
             {
+                // Every stored key is now in the filter (and every later save adds its key), so a
+                // "no" from it means a new key. Only a scan that ran to the end arms it.
+                _knownComplete = true;
                 yield break;
             }
 

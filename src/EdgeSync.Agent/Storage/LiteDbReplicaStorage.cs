@@ -57,7 +57,8 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             // Sized from the file (a stored key took ~560 bytes of it with its indexes), not by
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.
-            _known = new KnownKeys(new FileInfo(path).Length / 512);
+            var file = new FileInfo(path);
+            _known = new KnownKeys(file.Exists ? file.Length / 512 : 0);
         }
         catch
         {

@@ -27,7 +27,9 @@ public sealed partial class EmulateProcessTests
             write @leader demo/majority-side 1
             status
             plug @last
-            expect partition @last healthy 20s
+            expect partition n1 healthy 20s
+            expect partition n2 healthy 20s
+            expect partition n3 healthy 20s
             wait leader 20s
             wait converged 30s
             status

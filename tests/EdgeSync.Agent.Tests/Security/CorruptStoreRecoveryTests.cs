@@ -39,11 +39,13 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         await SecureFleetTests.EventuallyFound(n2, "k/5", "5");
         await SecureFleetTests.EventuallyFound(n1, "m/1", "\"from n2\"");
 
-        // Stop both; damage n1's file (the whole file overwritten with garbage, size kept).
-        Assert.Equal(0, await n1.StopAsync());
-        await n1.DisposeAsync();
+        // Stop both, n2 first: an answer n2 sent after n1 stopped would wait in n1's broker session
+        // and re-seed n1 the moment it restarts, before the checks below. Then damage n1's file
+        // (the whole file overwritten with garbage, size kept).
         Assert.Equal(0, await n2.StopAsync());
         await n2.DisposeAsync();
+        Assert.Equal(0, await n1.StopAsync());
+        await n1.DisposeAsync();
         var db = Path.Combine(n1Dir, "replica.db");
         var garbage = new byte[new FileInfo(db).Length];
         new Random(7).NextBytes(garbage);

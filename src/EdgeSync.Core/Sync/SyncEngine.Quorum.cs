@@ -34,6 +34,19 @@ public sealed partial class SyncEngine
         }
     }
 
+    /// <summary>Send every peer one request under a fresh id; the task completes with the first <paramref name="peersNeeded"/> replies (or what came by the timeout).</summary>
+    private Task<IReadOnlyList<QuorumReply>> AskPeers(Func<long, SyncMessage> request, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
+    {
+        var id = NextRequest();
+        var wait = Replies.Register(id, peersNeeded, timeout, cancel);
+        foreach (var peer in Peers())
+        {
+            Send(peer, request(id));
+        }
+
+        return wait;
+    }
+
     /// <summary>
     /// Send a committed local <paramref name="state"/> to every peer and wait until
     /// <paramref name="peersNeeded"/> of them hold it durably. Replicas counts this node too.
@@ -41,14 +54,7 @@ public sealed partial class SyncEngine
     public async Task<QuorumOutcome> ReplicateAsync(KeyState state, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var id = NextRequest();
-        var wait = Replies.Register(id, peersNeeded, timeout, cancel);
-        foreach (var peer in Peers())
-        {
-            Send(peer, new ReplicateRequest(_fleet, _self, id, state));
-        }
-
-        var acks = await wait.ConfigureAwait(false);
+        var acks = await AskPeers(id => new ReplicateRequest(_fleet, _self, id, state), peersNeeded, timeout, cancel).ConfigureAwait(false);
         return new QuorumOutcome(1 + acks.Count, state);
     }
 
@@ -59,14 +65,7 @@ public sealed partial class SyncEngine
     public async Task<QuorumOutcome> QuorumReadAsync(string key, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var id = NextRequest();
-        var wait = Replies.Register(id, peersNeeded, timeout, cancel);
-        foreach (var peer in Peers())
-        {
-            Send(peer, new StateRequest(_fleet, _self, id, key));
-        }
-
-        var answers = await wait.ConfigureAwait(false);
+        var answers = await AskPeers(id => new StateRequest(_fleet, _self, id, key), peersNeeded, timeout, cancel).ConfigureAwait(false);
         var states = answers.Where(a => a.State is { IsEmpty: false }).Select(a => a.State!).ToList();
         var merged = states.Count == 0
             ? _replica.Read(r => r.Load(key))

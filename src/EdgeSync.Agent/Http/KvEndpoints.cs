@@ -149,16 +149,7 @@ public sealed class KvEndpoints(
         }
 
         var outcome = await coordinator.ReadAsync(opts.Consistency, key, opts.Timeout, ctx.RequestAborted);
-        var reach = Reach.Of(outcome.Replicas, coordinator.Members);
-        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(reach.Level);
-        if (outcome.Replicas < coordinator.Needed(opts.Consistency))
-        {
-            throw Unreached(opts, reach, "answered the read");
-        }
-
-        // Met: report the level asked for (replicas tells how many took part).
-        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);
-        return (ReadResult.From(key, outcome.State), reach with { Level = opts.Consistency });
+        return (ReadResult.From(key, outcome.State), Judge(ctx, coordinator, opts, outcome.Replicas, "answered the read"));
     }
 
     /// <summary>Wait for the level's durable acks; the write stays stored here when they do not come.</summary>
@@ -171,11 +162,20 @@ public sealed class KvEndpoints(
         }
 
         var outcome = await coordinator.ReplicateAsync(opts.Consistency, state, opts.Timeout, ctx.RequestAborted);
-        var reach = Reach.Of(outcome.Replicas, coordinator.Members);
-        ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(reach.Level);
-        if (outcome.Replicas < coordinator.Needed(opts.Consistency))
+        return Judge(ctx, coordinator, opts, outcome.Replicas, "hold the write (it is stored on this node and will replicate later)");
+    }
+
+    /// <summary>
+    /// The level reached by <paramref name="replicas"/>: met, it reports the level asked for (replicas
+    /// tells how many took part); short, a 503 naming the level reached. The header says either.
+    /// </summary>
+    private static Reach Judge(HttpContext ctx, IConsistencyCoordinator coordinator, RequestOptions opts, int replicas, string what)
+    {
+        var reach = Reach.Of(replicas, coordinator.Members);
+        if (replicas < coordinator.Needed(opts.Consistency))
         {
-            throw Unreached(opts, reach, "hold the write (it is stored on this node and will replicate later)");
+            ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(reach.Level);
+            throw Unreached(opts, reach, what);
         }
 
         ctx.Response.Headers[ConsistencyHeader] = RequestOptions.Name(opts.Consistency);

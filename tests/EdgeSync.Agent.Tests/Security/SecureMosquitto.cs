@@ -138,23 +138,11 @@ public sealed class SecureMosquitto : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    private async Task WaitForListenerAsync(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process is { HasExited: true })
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}");
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < timeout)
-            {
-                await Task.Delay(20); // polling a condition under a deadline
-            }
-        }
-    }
+    private Task WaitForListenerAsync(TimeSpan timeout) =>
+        Listener.WaitAsync(
+            Port,
+            async () => _process is { HasExited: true }
+                ? $"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}"
+                : null,
+            timeout);
 }

@@ -20,7 +20,6 @@ public static class Eventually
         }
     }
 
-    /// <summary>Reads until an item matches; items that do not match are skipped (returned for inspection).</summary>
     /// <summary>The same for a condition that has to ask something (an HTTP endpoint, a file).</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? details = null)
     {
@@ -34,6 +33,7 @@ public static class Eventually
         }
     }
 
+    /// <summary>Reads until an item matches; items that do not match are skipped.</summary>
     public static async Task<T> ReadAsync<T>(ChannelReader<T> reader, Func<T, bool> match, string what, TimeSpan? timeout = null, Func<string>? details = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? Default);

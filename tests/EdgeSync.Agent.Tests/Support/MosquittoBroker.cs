@@ -81,25 +81,13 @@ public sealed class MosquittoBroker : TestBroker
         }
     }
 
-    private async Task WaitForListenerAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process is { HasExited: true })
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}");
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, _port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20); // polling a condition under a deadline, not a timing assumption
-            }
-        }
-    }
+    private Task WaitForListenerAsync(TimeSpan timeout) =>
+        Listener.WaitAsync(
+            _port,
+            async () => _process is { HasExited: true }
+                ? $"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}"
+                : null,
+            timeout);
 
     private static int FreePort()
     {

@@ -23,7 +23,7 @@ public sealed class ChangeFeed : IDisposable
 
     private readonly ReplicaService _store;
     private readonly Lock _gate = new();
-    private readonly Queue<ChangeEvent> _ring = new();
+    private readonly Queue<(ChangeEvent Event, long Size)> _ring = new(); // size kept: computing it builds strings
     private long _last;
     private TaskCompletionSource _next = NewSource();
 
@@ -57,8 +57,8 @@ public sealed class ChangeFeed : IDisposable
     {
         lock (_gate)
         {
-            var first = _ring.Count > 0 ? _ring.Peek().Seq : _last + 1;
-            var events = _ring.Where(e => e.Seq > since).ToList();
+            var first = _ring.Count > 0 ? _ring.Peek().Event.Seq : _last + 1;
+            var events = _ring.Select(e => e.Event).Where(e => e.Seq > since).ToList();
             return (events, since + 1 < first && since < _last, _next.Task);
         }
     }
@@ -72,11 +72,12 @@ public sealed class ChangeFeed : IDisposable
         {
             foreach (var change in changes)
             {
-                _ring.Enqueue(new ChangeEvent(++_last, change));
-                _bytes += SizeOf(change);
+                var size = SizeOf(change);
+                _ring.Enqueue((new ChangeEvent(++_last, change), size));
+                _bytes += size;
                 while (_ring.Count > 1 && (_ring.Count > _capacity || _bytes > _maxBytes))
                 {
-                    _bytes -= SizeOf(_ring.Dequeue().Change);
+                    _bytes -= _ring.Dequeue().Size;
                 }
             }
 

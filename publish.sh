@@ -2,7 +2,8 @@
 # Builds self-contained single-file edgesync binaries into artifacts/<rid>/edgesync and, with
 # --deploy, installs one on a device over ssh (binary, systemd unit, config, service user).
 # Build choices (measured, see README "Deployment"): single file, ReadyToRun (not composite:
-# the runtime pack is already precompiled; composite recompiles all 300+ framework assemblies), not trimmed,
+# the runtime pack is already precompiled; composite recompiles all 300+ framework assemblies),
+# trimmed (LiteDB and MQTTnet kept whole, they use reflection: 1/3 of the size, ~17 MB less RSS),
 # not compressed, invariant globalization, no .pdb shipped.
 set -euo pipefail
 
@@ -12,15 +13,15 @@ ALL_RIDS=(linux-arm64 linux-x64)
 
 usage() {
   cat <<'EOF'
-Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--trim] [--deb] [--no-r2r] [-- PUBLISH-ARGS...]
+Usage: ./publish.sh [--rid RID]... [--deploy USER@HOST] [--dry-run] [--no-build] [--no-trim] [--deb] [--no-r2r] [-- PUBLISH-ARGS...]
 
   --rid RID          linux-arm64 or linux-x64 (repeatable; default: both, or linux-arm64 with --deploy)
   --deploy USER@HOST copy the binary, unit and (if none is there) config to HOST over ssh, create the
                      edgesync system user (in group gpio), daemon-reload, enable and (re)start
   --dry-run          print the build and deploy commands instead of running them
   --no-build         use the binary already in artifacts/<rid>/
-  --trim             trimmed build (~3x smaller, ~20 MB less RSS; LiteDB/MQTTnet rooted) — opt-in
-                     until the fleet test runs against a trimmed binary
+  --no-trim          untrimmed build (~3x larger, ~17 MB more RSS); trimming is the default
+                     (LiteDB and MQTTnet are kept whole, they use reflection)
   --deb              also build artifacts/<rid>/edgesync_<version>_<arch>.deb
   --no-r2r           no ReadyToRun: publishes in ~1/3 of the time (12 s vs 32 s for arm64 here) but
                      starts ~2x slower; for quick test builds, not for devices
@@ -36,7 +37,7 @@ DEPLOY=""
 DRY_RUN=0
 BUILD=1
 DEB=0
-TRIM=0
+TRIM=1
 R2R=true
 EXTRA=()
 while [[ $# -gt 0 ]]; do
@@ -48,7 +49,8 @@ while [[ $# -gt 0 ]]; do
     --dry-run) DRY_RUN=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --deb) DEB=1; shift ;;
-    --trim) TRIM=1; shift ;;
+    --trim) TRIM=1; shift ;;   # the default; kept so older command lines work
+    --no-trim) TRIM=0; shift ;;
     --no-r2r) R2R=false; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;

@@ -189,7 +189,7 @@ public static class DurablePutBenchmark
         }
 
         Directory.CreateDirectory(data);
-        var env = new Dictionary<string, string>();
+        var env = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" }; // as systemd/edgesync.service sets it
         double idle, written, settled, restarted, restartSettled, seconds;
         var settle = MemoryTrim.Interval * 2.2; // the agent gives memory back one quiet interval after a burst
         var clock = Stopwatch.StartNew();
@@ -227,7 +227,7 @@ public static class DurablePutBenchmark
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"agent (edgesync run, dotnet edgesync.dll) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB {settle.TotalSeconds:F0} s later"));
+            $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB {settle.TotalSeconds:F0} s later"));
         Directory.Delete(data, recursive: true);
     }
 

@@ -5,7 +5,10 @@ using System.Text.Json.Nodes;
 
 namespace EdgeSync.Benchmarks;
 
-/// <summary>One <c>edgesync run</c> child process for the fleet benchmark (the dll the project reference copies here).</summary>
+/// <summary>
+/// One <c>edgesync run</c> child process for the benchmarks: the dll the project reference copies
+/// here, or with <c>EDGESYNC_BENCH_AGENT=artifacts/linux-x64/edgesync</c> a published executable.
+/// </summary>
 public sealed class FleetBenchAgent : IAsyncDisposable
 {
     private readonly Process _process;
@@ -25,13 +28,22 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     public string Id { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The published executable the agents run, or null for <c>dotnet edgesync.dll</c>.</summary>
+    public static string? Published => Environment.GetEnvironmentVariable("EDGESYNC_BENCH_AGENT") is { Length: > 0 } p ? Path.GetFullPath(p) : null;
+
+    /// <summary>What the agents run, for the printed figures.</summary>
+    public static string Describe => Published ?? "dotnet edgesync.dll";
+
     /// <param name="brokerPort">The broker's port, or null for a node of its own (no fleet).</param>
     /// <param name="dataDir">Where to keep the data (kept on dispose), or null for a fresh temporary folder.</param>
     public static async Task<FleetBenchAgent> StartAsync(string id, IReadOnlyDictionary<string, string> env, int? brokerPort, string? dataDir = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "edgesync.dll");
-        if (!File.Exists(dll))
-            throw new FileNotFoundException($"edgesync.dll is not next to the benchmark ({AppContext.BaseDirectory}); build the benchmark project.");
+        var published = Published;
+        if (published is null ? !File.Exists(dll) : !File.Exists(published))
+            throw new FileNotFoundException(published is null
+                ? $"edgesync.dll is not next to the benchmark ({AppContext.BaseDirectory}); build the benchmark project."
+                : $"EDGESYNC_BENCH_AGENT names '{published}', which does not exist; run ./publish.sh first.");
         var dir = dataDir ?? Directory.CreateTempSubdirectory("edgesync-fleetbench-").FullName;
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))
@@ -40,8 +52,10 @@ public sealed class FleetBenchAgent : IAsyncDisposable
             port = ((IPEndPoint)l.LocalEndpoint).Port;
         }
 
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "run", "--node-id", id, "--data-dir", dir, "--api", $"127.0.0.1:{port}" })
+        var psi = new ProcessStartInfo(published ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (published is null)
+            psi.ArgumentList.Add(dll);
+        foreach (var a in new[] { "run", "--node-id", id, "--data-dir", dir, "--api", $"127.0.0.1:{port}" })
             psi.ArgumentList.Add(a);
         if (brokerPort is { } broker)
         {

@@ -41,7 +41,7 @@ public static class FleetBenchmark
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
 
-            Console.WriteLine($"fleet: 3 agents (edgesync run, LiteDB, durable PUT) on Mosquitto, loopback, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"fleet: 3 agents ({FleetBenchAgent.Describe} run, LiteDB, durable PUT) on Mosquitto, loopback, {Environment.ProcessorCount} cores");
             Console.WriteLine("| measure | fleet | raw MQTT (MQTTnet alone, same broker) |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine($"| lag PUT→applied on the other nodes at {rate:0} writes/s, p50 | {lag.Lag.P50:0.00} ms | pub→recv at 500 msg/s p50 {raw.PacedP50Ms:0.000} ms |");

@@ -22,10 +22,10 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const int ScanChunk = 512;
 
     /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
+    private readonly StateCache _cache = new(2048, 512 * 1024);
     /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
     private readonly KnownKeys _known = null!;
     private bool _knownComplete;
-    private readonly StateCache _cache = new(2048, 512 * 1024);
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _keys;

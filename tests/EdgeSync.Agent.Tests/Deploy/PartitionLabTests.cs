@@ -20,7 +20,7 @@ public sealed class PartitionLabTests(ITestOutputHelper output)
         }
 
         var script = RepoRoot.File("tests", "lab", "partition-lab.sh");
-        var result = await Shell.RunAsync("bash", [script, "--demo", "--edgesync", $"dotnet {AgentBinary.Path}"], TimeSpan.FromSeconds(180));
+        var result = await Shell.RunAsync("bash", [script, "--demo", "--edgesync", AgentBinary.Command], TimeSpan.FromSeconds(180));
         output.WriteLine($"partition-lab.sh --demo: exit {result.ExitCode} in {result.Elapsed.TotalSeconds:F1} s\n{result.Output}");
 
         Assert.True(result.ExitCode == 0, $"partition lab failed (exit {result.ExitCode}):\n{result.Output}");

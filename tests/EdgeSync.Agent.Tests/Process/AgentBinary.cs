@@ -4,11 +4,32 @@ namespace EdgeSync.Agent.Tests.Process;
 
 /// <summary>
 /// Finds the built edgesync.dll to run as a child process: the copy the project reference puts
-/// next to the tests (whatever -c was used), else the agent project's own output.
+/// next to the tests (whatever -c was used), else the agent project's own output. With
+/// <c>EDGESYNC_TEST_AGENT=path/to/edgesync</c> the child processes run that published executable
+/// instead, so the whole suite can vouch for a build (e.g. the trimmed single file).
 /// </summary>
 public static class AgentBinary
 {
     public static string Path { get; } = Locate();
+
+    /// <summary>A published executable to run instead of <c>dotnet edgesync.dll</c>, or null.</summary>
+    public static string? Published { get; } = LocatePublished();
+
+    /// <summary>The command line that runs the agent: "dotnet edgesync.dll" or the published executable.</summary>
+    public static string Command => Published ?? $"dotnet {Path}";
+
+    private static string? LocatePublished()
+    {
+        var published = Environment.GetEnvironmentVariable("EDGESYNC_TEST_AGENT");
+        if (string.IsNullOrEmpty(published))
+        {
+            return null;
+        }
+
+        return File.Exists(published)
+            ? System.IO.Path.GetFullPath(published)
+            : throw new FileNotFoundException($"EDGESYNC_TEST_AGENT names '{published}', which does not exist.");
+    }
 
     private static string Locate()
     {

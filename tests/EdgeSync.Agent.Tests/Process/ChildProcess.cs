@@ -3,7 +3,7 @@ using System.Text;
 
 namespace EdgeSync.Agent.Tests.Process;
 
-/// <summary>Starts <c>dotnet edgesync.dll ...</c> with a clean environment and collects its output.</summary>
+/// <summary>Starts <c>dotnet edgesync.dll ...</c> (or the published binary, see <see cref="AgentBinary"/>) with a clean environment and collects its output.</summary>
 public sealed class ChildProcess : IDisposable
 {
     private readonly StringBuilder _stdout = new();
@@ -13,14 +13,18 @@ public sealed class ChildProcess : IDisposable
 
     public ChildProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(AgentBinary.Published ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(AgentBinary.Path);
+        if (AgentBinary.Published is null)
+        {
+            psi.ArgumentList.Add(AgentBinary.Path);
+        }
+
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

@@ -131,18 +131,19 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
                 _batchChanges.Clear();
             }
 
-            foreach (var op in batch)
-            {
-                op.Complete();
-            }
-
-            batch.Clear();
+            // Push first, then answer the callers: replication starts before the answers are sent.
             if (changes.Count > 0)
             {
                 Committed?.Invoke(changes);
             }
 
             BatchCommitted?.Invoke();
+            foreach (var op in batch)
+            {
+                op.Complete();
+            }
+
+            batch.Clear();
         }
     }
 
@@ -157,6 +158,8 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
     private sealed class PendingOp<T>(Func<Replica, T> operation) : IPendingOp
     {
+        // Continuations go to the thread pool: run inline on the writer thread they would delay the
+        // next batch, and one that disposes the service would pull the queue from under the loop.
         private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
         private Exception? _error;

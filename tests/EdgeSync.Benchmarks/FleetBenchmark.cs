@@ -7,7 +7,8 @@ namespace EdgeSync.Benchmarks;
 /// <summary>
 /// <c>fleet</c>: three <c>edgesync run</c> processes on one Mosquitto. Replication lag p50/p99 from a PUT
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
-/// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000); next to the raw MQTT
+/// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000), after <c>--warmup</c>
+/// seconds (2) of the paced load; next to the raw MQTT
 /// limit measured through the same broker first. The PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the write shows in the follower's changes feed
 /// (<c>/v1/changes</c>, one server-sent event per applied update), matched by key.
@@ -20,6 +21,7 @@ public static class FleetBenchmark
         var rate = Num(args, "--rate", 500);
         var writes = (int)Num(args, "--writes", 5000);
         var concurrency = (int)Num(args, "--concurrency", 16);
+        var warmup = Num(args, "--warmup", 2);
 
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
         var raw = await MqttRawBenchmark.MeasureAsync("mosquitto", "127.0.0.1", mosquitto.Port);
@@ -35,7 +37,7 @@ public static class FleetBenchmark
         {
             var (writer, followers) = (agents[0], agents[1..]);
             await Until(async () => (await Task.WhenAll(agents.Select(a => a.StatusAsync()))).All(s => (string?)s["partition"] == "healthy"), "a healthy fleet");
-            await PacedAsync(writer, followers, (int)(2 * rate), rate); // warm-up (2 s): JIT tiering, connections, LiteDB
+            await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
             var lag = await PacedAsync(writer, followers, (int)(seconds * rate), rate);
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);

@@ -4,7 +4,8 @@ namespace EdgeSync.Agent.Memory;
 /// Gives memory back after a burst. The GC keeps the space a burst of writes (or the start-up scan
 /// of a large store) made it commit, so an agent that took 100k writes stayed ~15 MB above what it
 /// needs for good. Every <see cref="Interval"/>, once the process has gone quiet after allocating a
-/// lot, one aggressive full collection compacts the heap and decommits the rest. Under steady load
+/// lot, one aggressive full collection compacts the heap and decommits the rest, and the C heap's
+/// free pages go back to the OS (<see cref="NativeHeap"/>). Under steady load
 /// it stays out of the way (the memory is in use); when it runs it costs one blocking collection of
 /// a small heap, a few milliseconds.
 /// </summary>
@@ -46,6 +47,7 @@ public sealed class MemoryTrim(TimeProvider time, ILogger<MemoryTrim> log) : Bac
                 }
 
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                NativeHeap.Trim();
                 trimmedAt = tickAt = GC.GetTotalAllocatedBytes();
                 Trims++;
                 log.LogDebug("Memory trim: GC committed {Before} -> {After} bytes", committed, GC.GetGCMemoryInfo().TotalCommittedBytes);

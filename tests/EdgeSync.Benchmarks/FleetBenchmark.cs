@@ -39,7 +39,11 @@ public static class FleetBenchmark
             await Until(async () => (await Task.WhenAll(agents.Select(a => a.StatusAsync()))).All(s => (string?)s["partition"] == "healthy"), "a healthy fleet");
             await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
+            var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var lag = await PacedAsync(writer, followers, (int)(seconds * rate), rate);
+            var cost = agents.Select((a, i) => (
+                CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / (seconds * rate),
+                Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (seconds * rate))).ToArray();
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
 
@@ -52,6 +56,8 @@ public static class FleetBenchmark
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");
             Console.WriteLine($"| achieved write rate in the lag run | {lag.Achieved:0} writes/s | |");
+            Console.WriteLine($"| CPU per write in the lag run (user + kernel, /proc): writer / each follower | {cost[0].CpuMs:0.00} ms / {cost[1].CpuMs:0.00}, {cost[2].CpuMs:0.00} ms | |");
+            Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             return 0;

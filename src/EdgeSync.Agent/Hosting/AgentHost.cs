@@ -91,7 +91,9 @@ public static class AgentHost
 
         // Kestrel runs request continuations and response writes inline instead of posting each to
         // the thread pool: on a 2-4 core board a thread hand-off costs more than the work it moves
-        // (fleet benchmark: context switches per replicated write). The handlers never block on I/O.
+        // (fleet benchmark: context switches per write). Safe here: socket completions still arrive
+        // on thread-pool threads (inline socket completions stay off), so a handler waiting for the
+        // store's gate holds up only its own thread, as before.
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(k =>
         {

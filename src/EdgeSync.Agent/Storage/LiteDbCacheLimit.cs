@@ -12,8 +12,8 @@ namespace EdgeSync.Agent.Storage;
 /// </summary>
 internal static class LiteDbCacheLimit
 {
-    /// <summary>Segment sizes in pages: at most ~120 pages (1 MB) before pages are recycled.</summary>
-    private static readonly int[] Segments = [12, 50];
+    /// <summary>Segment sizes in pages: at most ~260 pages (2 MB) before pages are recycled.</summary>
+    private static readonly int[] Segments = [12, 50, 100];
 
     private static int _applied;
 

@@ -24,7 +24,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
     private readonly StateCache _cache = new(2048, 512 * 1024);
     /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
-    private readonly KnownKeys _known = null!;
+    private readonly KnownKeys _known;
     private bool _knownComplete;
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
@@ -120,8 +120,6 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     public KeyState? Load(string key)
     {
-        // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
-        // a third of a lookup's time (a lookup precedes every put). Safe: the port is single-threaded.
         if (_cache.TryGet(key, out var cached))
         {
             return KeyStateCodec.Decode(cached);
@@ -132,6 +130,8 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return null; // never held since the full scan at open: a new key
         }
 
+        // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
+        // a third of a lookup's time (a lookup precedes every put). Safe: the port is single-threaded.
         _byId.Parameters["0"] = key;
         var doc = _keys.FindOne(_byId);
         if (doc is null)

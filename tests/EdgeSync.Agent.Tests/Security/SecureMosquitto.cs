@@ -138,11 +138,5 @@ public sealed class SecureMosquitto : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    private Task WaitForListenerAsync(TimeSpan timeout) =>
-        Listener.WaitAsync(
-            Port,
-            async () => _process is { HasExited: true }
-                ? $"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}"
-                : null,
-            timeout);
+    private Task WaitForListenerAsync(TimeSpan timeout) => Listener.WaitForProcessAsync(Port, _process, LogFile, timeout);
 }

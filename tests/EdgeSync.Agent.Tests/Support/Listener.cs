@@ -26,4 +26,13 @@ public static class Listener
             },
             $"a listener on 127.0.0.1:{port}",
             timeout);
+
+    /// <summary>Waits for a server process's port; gives up with its log when the process exits first.</summary>
+    public static Task WaitForProcessAsync(int port, System.Diagnostics.Process? process, string logFile, TimeSpan timeout) =>
+        WaitAsync(
+            port,
+            async () => process is { HasExited: true }
+                ? $"{process.StartInfo.FileName} exited with {process.ExitCode}; log: {(File.Exists(logFile) ? await File.ReadAllTextAsync(logFile) : "none")}"
+                : null,
+            timeout);
 }

@@ -81,13 +81,7 @@ public sealed class MosquittoBroker : TestBroker
         }
     }
 
-    private Task WaitForListenerAsync(TimeSpan timeout) =>
-        Listener.WaitAsync(
-            _port,
-            async () => _process is { HasExited: true }
-                ? $"mosquitto exited with {_process.ExitCode}; log: {(File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "none")}"
-                : null,
-            timeout);
+    private Task WaitForListenerAsync(TimeSpan timeout) => Listener.WaitForProcessAsync(_port, _process, LogFile, timeout);
 
     private static int FreePort()
     {

@@ -94,30 +94,10 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
 
     /// <summary>CPU time the agent has used so far (user + kernel), from /proc.</summary>
-    public TimeSpan CpuTime()
-    {
-        // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" of the command name.
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
-    }
+    public TimeSpan CpuTime() => ProcStat.CpuTime(_process.Id);
 
     /// <summary>Context switches of all the agent's threads so far (voluntary + involuntary).</summary>
-    public long ContextSwitches() =>
-        Directory.EnumerateDirectories($"/proc/{_process.Id}/task").Sum(task =>
-        {
-            try
-            {
-                return File.ReadLines(Path.Combine(task, "status"))
-                    .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                    .Sum(l => long.Parse(l.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture));
-            }
-            catch (IOException)
-            {
-                return 0L; // the thread ended meanwhile
-            }
-        });
+    public long ContextSwitches() => ProcStat.ContextSwitches(_process.Id);
 
     public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await Http.GetStringAsync("v1/status"))!;
 

@@ -40,7 +40,12 @@ public static class FleetBenchmark
             await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
+            var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
             var lag = await PacedAsync(writer, followers, (int)(seconds * rate), rate);
+            var machine = ProcStat.Machine();
+            var busy = (machine.Busy - othersBefore.Machine.Busy) / (machine.Total - othersBefore.Machine.Total);
+            var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / (seconds * rate);
+            var brokerCpu = (mosquitto.CpuTime() - othersBefore.Broker).TotalMilliseconds / (seconds * rate);
             var cost = agents.Select((a, i) => (
                 CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / (seconds * rate),
                 Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (seconds * rate))).ToArray();
@@ -57,6 +62,8 @@ public static class FleetBenchmark
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");
             Console.WriteLine($"| achieved write rate in the lag run | {lag.Achieved:0} writes/s | |");
             Console.WriteLine($"| CPU per write in the lag run (user + kernel, /proc): writer / each follower | {cost[0].CpuMs:0.00} ms / {cost[1].CpuMs:0.00}, {cost[2].CpuMs:0.00} ms | |");
+            Console.WriteLine($"| CPU per write in the lag run: Mosquitto / this benchmark (load generator and changes-feed readers) | {brokerCpu:0.00} ms / {benchCpu:0.00} ms | |");
+            Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");

@@ -162,6 +162,9 @@ public static class MqttRawBenchmark
 
         public int Port { get; }
 
+        /// <summary>CPU time the broker has used so far.</summary>
+        public TimeSpan CpuTime() => ProcStat.CpuTime(_process.Id);
+
         public static async Task<Mosquitto> StartAsync()
         {
             var exe = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" }.FirstOrDefault(File.Exists)

@@ -44,6 +44,9 @@ public sealed class MqttFleetConnection : IAsyncDisposable
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // The reader waiting on an empty inbox runs on the receiving thread: a hand-off to a
+            // pool thread per message costs more than the dispatch itself, which only decodes and queues.
+            AllowSynchronousContinuations = true,
         });
         _supervisor = new LinkSupervisor(options, time, Stats, Topics.Probe(options.NodeId), _log);
         _inbound = new InboundFilter(Topics, options.NodeId, options.MaxPayloadBytes, Stats, _inbox.Writer, _supervisor.ProbeEchoed, _supervisor.Inbound);

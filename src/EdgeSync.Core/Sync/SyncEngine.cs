@@ -154,10 +154,15 @@ public sealed partial class SyncEngine : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A failed store or transport must not stop replication; the next round retries.
-            lock (_gate)
-            {
-                Stats.Errors++;
-            }
+            CountError();
+        }
+    }
+
+    private void CountError()
+    {
+        lock (_gate)
+        {
+            Stats.Errors++;
         }
     }
 
@@ -166,7 +171,9 @@ public sealed partial class SyncEngine : IDisposable
         switch (message)
         {
             case PushMessage m:
-                return _replica.WriteAsync(r =>
+                // Not awaited: nothing follows the apply, and an await would cost a thread hand-off
+                // per push just to finish this method. A failure is still counted.
+                _replica.WriteAsync(r =>
                 {
                     foreach (var state in m.States)
                     {
@@ -174,7 +181,17 @@ public sealed partial class SyncEngine : IDisposable
                     }
 
                     return 0;
-                });
+                }).ContinueWith(
+                    static (t, engine) =>
+                    {
+                        _ = t.Exception; // observed, so it is not reported as unobserved
+                        ((SyncEngine)engine!).CountError();
+                    },
+                    this,
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                return Task.CompletedTask;
             case DeltaRequest m:
                 OnDeltaRequest(m);
                 return Task.CompletedTask;

@@ -116,5 +116,48 @@ public sealed class ReplicaServiceTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => service.WriteAsync(r => r.Put("k", "2", null)));
     }
 
+    [Fact]
+    public async Task Writes_racing_dispose_each_commit_or_are_refused_and_none_hangs()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        var service = new ReplicaService(NewReplica(storage));
+        var writes = new List<Task<WriteResult>>();
+        using var underway = new ManualResetEventSlim();
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                var key = $"k{i:D4}";
+                writes.Add(service.WriteAsync(r => r.Put(key, "1", null)));
+                if (i == 50)
+                {
+                    underway.Set();
+                }
+            }
+        });
+        Assert.True(underway.Wait(Deadline));
+        service.Dispose();
+        await writer.WaitAsync(Deadline);
+
+        var acknowledged = 0;
+        var refused = 0;
+        foreach (var write in writes)
+        {
+            try
+            {
+                Assert.True((await write.WaitAsync(Deadline)).Ok);
+                acknowledged++;
+            }
+            catch (ObjectDisposedException)
+            {
+                refused++;
+            }
+        }
+
+        Assert.Equal(2000, acknowledged + refused);
+        Assert.True(acknowledged > 0, "nothing committed before the dispose");
+        Assert.Equal(acknowledged, NewReplica(storage).LiveKeys); // acknowledged means stored; refused means not run
+    }
+
     private static Replica NewReplica(IReplicaStorage storage) => new("n1", storage, new StoreOptions(), TimeProvider.System);
 }

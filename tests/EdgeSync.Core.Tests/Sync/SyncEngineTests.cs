@@ -30,6 +30,20 @@ public sealed class SyncEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task APushTheStoreRefusesIsCountedAsAnErrorNotThrown()
+    {
+        var source = new Replica("a", new InMemoryReplicaStorage(), new StoreOptions(), _time);
+        var state = source.Put("k", "1", null).State!;
+        var access = new FailedStoreAccess(new Replica("b", new InMemoryReplicaStorage(), new StoreOptions(), _time));
+        using var engine = new SyncEngine("b", "test", new SyncOptions(), access, _network.Attach("b"), () => Members, _time, new Random(7));
+
+        await engine.HandleAsync(new PushMessage("test", "a", state));
+
+        Assert.Equal(1, access.Refused);
+        Assert.Equal(1, engine.Stats.Errors);
+    }
+
+    [Fact]
     public async Task OneCommittedBatchIsOnePushCarryingEveryLocalWriteInIt()
     {
         var (a, b) = Pair(new SyncOptions());

@@ -15,7 +15,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 {
     private const int MaxBatch = 512;
 
-    private readonly ConcurrentQueue<IPendingOp> _queue = new();
+    private readonly ConcurrentQueue<IPendingWrite> _queue = new();
     private readonly object _signal = new();
     private readonly Lock _gate = new();
     private readonly Thread _writer;
@@ -64,7 +64,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             return Task.FromException<T>(new ObjectDisposedException(nameof(ReplicaService)));
         }
 
-        var op = new PendingOp<T>(operation);
+        var op = new PendingWrite<T>(operation, continueAsynchronously: true);
         _queue.Enqueue(op);
         if (Volatile.Read(ref _sleeping) == 1)
         {
@@ -141,7 +141,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
     private void WriterLoop()
     {
-        var batch = new List<IPendingOp>(MaxBatch);
+        var batch = new List<IPendingWrite>(MaxBatch);
         while (WaitForWork())
         {
             while (batch.Count < MaxBatch && _queue.TryDequeue(out var op))
@@ -203,57 +203,5 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
             batch.Clear();
         }
-    }
-
-    private interface IPendingOp
-    {
-        /// <summary>True once, for whoever gets to run or refuse the operation.</summary>
-        bool TryClaim();
-
-        void Run(Replica replica);
-
-        void Complete();
-
-        void Fail(Exception e);
-    }
-
-    private sealed class PendingOp<T>(Func<Replica, T> operation) : IPendingOp
-    {
-        // Continuations go to the thread pool: run inline on the writer thread they would delay the
-        // next batch, and one that disposes the service would pull the queue from under the loop.
-        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _claimed;
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _tcs.Task;
-
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
-
-        public void Run(Replica replica)
-        {
-            try
-            {
-                _result = operation(replica);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _error = e;
-            }
-        }
-
-        public void Complete()
-        {
-            if (_error is not null)
-            {
-                _tcs.TrySetException(_error);
-            }
-            else
-            {
-                _tcs.TrySetResult(_result!);
-            }
-        }
-
-        public void Fail(Exception e) => _tcs.TrySetException(e);
     }
 }

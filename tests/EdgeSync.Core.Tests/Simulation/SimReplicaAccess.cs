@@ -14,7 +14,7 @@ public sealed class SimReplicaAccess : IReplicaAccess
     private readonly SimScheduler _scheduler;
     private readonly Random _random;
     private readonly Func<bool> _crashNow;
-    private readonly List<IPending> _queue = [];
+    private readonly List<IPendingWrite> _queue = [];
     private readonly List<ReplicaChange> _changes = [];
     private bool _drainScheduled;
 
@@ -43,7 +43,7 @@ public sealed class SimReplicaAccess : IReplicaAccess
             return Task.FromException<T>(new InvalidOperationException("The node is down."));
         }
 
-        var pending = new Pending<T>(operation);
+        var pending = new PendingWrite<T>(operation, continueAsynchronously: false);
         _queue.Add(pending);
         if (!_drainScheduled)
         {
@@ -65,7 +65,7 @@ public sealed class SimReplicaAccess : IReplicaAccess
         _queue.Clear();
         foreach (var op in queued)
         {
-            op.Fail();
+            op.Fail(Crashed());
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class SimReplicaAccess : IReplicaAccess
             _changes.Clear();
             foreach (var op in batch)
             {
-                op.Fail();
+                op.Fail(Crashed());
             }
 
             CrashedMidBatch?.Invoke();
@@ -111,47 +111,5 @@ public sealed class SimReplicaAccess : IReplicaAccess
         }
     }
 
-    private interface IPending
-    {
-        void Run(Replica replica);
-
-        void Complete();
-
-        void Fail();
-    }
-
-    private sealed class Pending<T>(Func<Replica, T> operation) : IPending
-    {
-        private readonly TaskCompletionSource<T> _tcs = new();
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _tcs.Task;
-
-        public void Run(Replica replica)
-        {
-            try
-            {
-                _result = operation(replica);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _error = e;
-            }
-        }
-
-        public void Complete()
-        {
-            if (_error is not null)
-            {
-                _tcs.TrySetException(_error);
-            }
-            else
-            {
-                _tcs.TrySetResult(_result!);
-            }
-        }
-
-        public void Fail() => _tcs.TrySetException(new InvalidOperationException("The node crashed before the batch was committed."));
-    }
+    private static InvalidOperationException Crashed() => new("The node crashed before the batch was committed.");
 }

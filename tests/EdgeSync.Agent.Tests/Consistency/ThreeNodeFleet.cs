@@ -1,24 +1,25 @@
 using System.Diagnostics;
 using System.Text.Json;
+using EdgeSync.Agent.Emulation;
 using EdgeSync.Agent.Tests.Process;
 using EdgeSync.Agent.Tests.Support;
 
 namespace EdgeSync.Agent.Tests.Consistency;
 
 /// <summary>
-/// Three real agents on a Mosquitto broker, each behind its own <see cref="TcpProxy"/> (its
+/// Three real agents on a Mosquitto broker, each behind its own <see cref="Cable"/> (its
 /// network cable), with fast heartbeats so a pulled cable shows within about a second.
 /// </summary>
 public sealed class ThreeNodeFleet : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
-    private readonly List<TcpProxy> _cables = [];
+    private readonly List<Cable> _cables = [];
     private readonly List<AgentProcess> _agents = [];
     private MosquittoBroker? _broker;
 
     public IReadOnlyList<AgentProcess> Nodes => _agents;
 
-    public IReadOnlyList<TcpProxy> Cables => _cables;
+    public IReadOnlyList<Cable> Cables => _cables;
 
     public async Task InitializeAsync()
     {
@@ -34,7 +35,7 @@ public sealed class ThreeNodeFleet : IAsyncLifetime
         var starts = new List<Task<AgentProcess>>();
         for (var i = 1; i <= 3; i++)
         {
-            var cable = new TcpProxy(_broker.Port);
+            var cable = new Cable(_broker.Port);
             _cables.Add(cable);
             starts.Add(AgentProcess.StartAsync(Path.Combine(_dir.Path, $"n{i}"), $"n{i}", env, "--broker", $"mqtt://127.0.0.1:{cable.Port}"));
         }

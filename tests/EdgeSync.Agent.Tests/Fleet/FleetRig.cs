@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using EdgeSync.Agent.Emulation;
 using EdgeSync.Agent.Tests.Process;
 using EdgeSync.Agent.Tests.Support;
 
@@ -7,7 +8,7 @@ namespace EdgeSync.Agent.Tests.Fleet;
 
 /// <summary>
 /// Three real <c>edgesync run</c> processes on a broker the test owns (Mosquitto or an embedded MQTTnet
-/// broker in the test process). Each node reaches the broker through its own <see cref="TcpProxy"/>, so
+/// broker in the test process). Each node reaches the broker through its own <see cref="Cable"/>, so
 /// its cable can be pulled. Tight timings keep the tests short.
 /// </summary>
 public sealed class FleetRig : IAsyncDisposable
@@ -43,7 +44,7 @@ public sealed class FleetRig : IAsyncDisposable
         {
             var starts = Ids.Select(async id =>
             {
-                var cable = new TcpProxy(broker.Port);
+                var cable = new Cable(broker.Port);
                 var dir = new TempDir();
                 var agent = await AgentProcess.StartAsync(dir.Path, id, env, "--broker", $"mqtt://127.0.0.1:{cable.Port}");
                 return new FleetMember(id, agent, cable, dir);

@@ -1,3 +1,4 @@
+using EdgeSync.Agent.Emulation;
 using EdgeSync.Agent.Mqtt;
 using EdgeSync.Agent.Tests.Support;
 
@@ -55,7 +56,7 @@ public sealed class FleetConnectionTests : IAsyncLifetime
     public async Task Presence_is_retained_and_the_last_will_announces_a_dead_link(string kind)
     {
         var broker = await BrokerAsync(kind);
-        var cable = _fleet.Own(new TcpProxy(broker.Port));
+        var cable = _fleet.Own(new Cable(broker.Port));
         var a = await _fleet.ConnectedAsync("a", new BrokerEndpoint("127.0.0.1", cable.Port, false));
 
         // b arrives later and still learns that a is online: the presence is retained.
@@ -88,7 +89,7 @@ public sealed class FleetConnectionTests : IAsyncLifetime
     public async Task A_silently_pulled_cable_is_detected_and_the_node_recovers_after_replug(string kind)
     {
         var broker = await BrokerAsync(kind);
-        var cable = _fleet.Own(new TcpProxy(broker.Port));
+        var cable = _fleet.Own(new Cable(broker.Port));
         var a = await _fleet.ConnectedAsync("a", new BrokerEndpoint("127.0.0.1", cable.Port, false));
         var b = await _fleet.ConnectedAsync("b", broker.Endpoint);
         var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

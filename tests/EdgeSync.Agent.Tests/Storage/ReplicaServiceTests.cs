@@ -159,5 +159,17 @@ public sealed class ReplicaServiceTests : IDisposable
         Assert.Equal(acknowledged, NewReplica(storage).LiveKeys); // acknowledged means stored; refused means not run
     }
 
+    [Fact]
+    public async Task A_commit_handler_may_dispose_the_service()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        var service = new ReplicaService(NewReplica(storage));
+        service.Committed += _ => service.Dispose(); // runs on the writer thread
+
+        Assert.True((await service.WriteAsync(r => r.Put("k", "1", null)).WaitAsync(Deadline)).Ok);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => service.WriteAsync(r => r.Put("k", "2", null)).WaitAsync(Deadline));
+        Assert.Equal("1", NewReplica(storage).Get("k").Values.Single().Value);
+    }
+
     private static Replica NewReplica(IReplicaStorage storage) => new("n1", storage, new StoreOptions(), TimeProvider.System);
 }

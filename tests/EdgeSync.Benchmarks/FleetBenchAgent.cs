@@ -90,8 +90,7 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the agent process (VmRSS), in MB.</summary>
-    public double RssMegabytes() =>
-        long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    public double RssMegabytes() => ProcStat.RssMegabytes(_process.Id);
 
     /// <summary>CPU time the agent has used so far (user + kernel), from /proc.</summary>
     public TimeSpan CpuTime() => ProcStat.CpuTime(_process.Id);

@@ -41,14 +41,15 @@ public static class FleetBenchmark
             var serverBefore = await WriteBucketsAsync(writer);
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
-            var lag = await PacedAsync(writer, followers, (int)(seconds * rate), rate);
+            var measured = (int)(seconds * rate);
+            var lag = await PacedAsync(writer, followers, measured, rate);
             var machine = ProcStat.Machine();
             var busy = (machine.Busy - othersBefore.Machine.Busy) / (machine.Total - othersBefore.Machine.Total);
-            var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / (seconds * rate);
-            var brokerCpu = (mosquitto.CpuTime() - othersBefore.Broker).TotalMilliseconds / (seconds * rate);
+            var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / measured;
+            var brokerCpu = (mosquitto.CpuTime() - othersBefore.Broker).TotalMilliseconds / measured;
             var cost = agents.Select((a, i) => (
-                CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / (seconds * rate),
-                Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (seconds * rate))).ToArray();
+                CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / measured,
+                Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (double)measured)).ToArray();
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace EdgeSync.Benchmarks;
 
-/// <summary>CPU time and context switches of a process, and the machine's busy time, from /proc (Linux).</summary>
+/// <summary>Resident memory, CPU time and context switches of a process, and the machine's busy time, from /proc (Linux).</summary>
 public static class ProcStat
 {
     /// <summary>CPU time the process has used so far (user + kernel).</summary>
@@ -14,6 +14,10 @@ public static class ProcStat
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
+
+    /// <summary>Resident memory of the process (VmRSS), in MB.</summary>
+    public static double RssMegabytes(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
 
     /// <summary>Context switches of all the process's threads so far (voluntary + involuntary).</summary>
     public static long ContextSwitches(int pid) =>

@@ -84,19 +84,13 @@ public sealed class Arm64FleetTests(ITestOutputHelper output) : IDisposable
     /// <summary>Reads until the answer satisfies <paramref name="ok"/>; fails at the (qemu-sized) deadline.</summary>
     private static async Task<string> UntilAsync(Func<Task<string>> read, Func<string, bool> ok, string what)
     {
-        var clock = Stopwatch.StartNew();
         var last = "";
-        while (clock.Elapsed < QemuDeadline)
-        {
-            last = await read();
-            if (ok(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100); // poll interval under the deadline
-        }
-
-        throw new TimeoutException($"{what}: not within {QemuDeadline}; last answer: {last}");
+        await Eventually.TrueAsync(
+            async () => ok(last = await read()),
+            what,
+            QemuDeadline,
+            () => Task.FromResult($"(last answer: {last})"),
+            poll: TimeSpan.FromMilliseconds(100)); // an emulated agent answers slowly: ask less often
+        return last;
     }
 }

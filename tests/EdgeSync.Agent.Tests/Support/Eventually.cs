@@ -20,8 +20,11 @@ public static class Eventually
         }
     }
 
-    /// <summary>The same for a condition that has to ask something (an HTTP endpoint, a file).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? details = null)
+    /// <summary>
+    /// The same for a condition that has to ask something (an HTTP endpoint, a file). <paramref name="poll"/>
+    /// spaces the questions (10 ms unless given), for a target that is slow to answer, e.g. under emulation.
+    /// </summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? details = null, TimeSpan? poll = null)
     {
         var clock = Stopwatch.StartNew();
         var limit = timeout ?? Default;
@@ -29,7 +32,7 @@ public static class Eventually
         {
             if (clock.Elapsed > limit)
                 throw new TimeoutException($"not within {limit.TotalSeconds:0.#} s: {what} {(details is null ? string.Empty : await details())}");
-            await Task.Delay(10);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(10));
         }
     }
 

@@ -5,7 +5,7 @@ namespace EdgeSync.Agent.Tests.Process;
 /// <summary>
 /// Finds the built edgesync.dll to run as a child process: the copy the project reference puts
 /// next to the tests (whatever -c was used), else the agent project's own output. With
-/// <c>EDGESYNC_TEST_AGENT=path/to/edgesync</c> the child processes run that published executable
+/// <c>EDGESYNC_TEST_AGENT=path/to/edgesync</c> (absolute, or from the repository root) the child processes run that published executable
 /// instead, so the whole suite can vouch for a build (e.g. the trimmed single file).
 /// </summary>
 public static class AgentBinary
@@ -26,9 +26,12 @@ public static class AgentBinary
             return null;
         }
 
-        return File.Exists(published)
-            ? System.IO.Path.GetFullPath(published)
-            : throw new FileNotFoundException($"EDGESYNC_TEST_AGENT names '{published}', which does not exist.");
+        // dotnet test runs the tests in their output folder: a relative path means one from the
+        // repository root, where the documented command is typed.
+        var full = System.IO.Path.IsPathRooted(published) ? published : Deploy.RepoRoot.File(published);
+        return File.Exists(full)
+            ? full
+            : throw new FileNotFoundException($"EDGESYNC_TEST_AGENT names '{published}' ({full}), which does not exist.");
     }
 
     private static string Locate()

@@ -283,7 +283,7 @@ public static class DurablePutBenchmark
     private static string FreshDb(string dir, string name)
     {
         var path = Path.Combine(dir, name);
-        foreach (var file in new[] { path, LiteDbReplicaStorage.JournalPathOf(path), path + ".lock" })
+        foreach (var file in new[] { path, path + ".lock" }.Concat(LiteDbReplicaStorage.CompanionFilesOf(path)))
         {
             File.Delete(file);
         }

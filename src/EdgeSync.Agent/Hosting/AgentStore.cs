@@ -32,7 +32,7 @@ public sealed class AgentStore : IDisposable
                 // A corrupt file is moved aside, never deleted; the node starts empty and re-seeds from its peers.
                 (_storage as IDisposable)?.Dispose();
                 var path = Path.Combine(config.Node.DataDir, StorageFactory.DatabaseFile);
-                Recovery = StoreRecovery.MoveAside(config.Node.DataDir, path, LiteDbReplicaStorage.JournalPathOf(path), time);
+                Recovery = StoreRecovery.MoveAside(config.Node.DataDir, path, LiteDbReplicaStorage.CompanionFilesOf(path), time);
                 CorruptionError = e.Message;
                 replica = OpenReplica(config, time);
             }

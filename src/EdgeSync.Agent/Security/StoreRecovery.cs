@@ -44,10 +44,10 @@ public sealed class StoreRecovery
     }
 
     /// <summary>
-    /// Moves <paramref name="dbPath"/> (and its journal) aside as <c>*.corrupt-{UTC time}</c> — never
+    /// Moves <paramref name="dbPath"/> (and its companion files: journal, write-ahead log) aside as <c>*.corrupt-{UTC time}</c> — never
     /// deleted, someone may want to look at it — and sets the fence marker before the fresh store opens.
     /// </summary>
-    public static StoreRecovery MoveAside(string dataDir, string dbPath, string journalPath, TimeProvider time)
+    public static StoreRecovery MoveAside(string dataDir, string dbPath, IEnumerable<string> companions, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -55,9 +55,9 @@ public sealed class StoreRecovery
         File.WriteAllText(marker, $"store moved aside at {stamp}\n");
         var target = Unused(dbPath + ".corrupt-" + stamp);
         File.Move(dbPath, target);
-        if (File.Exists(journalPath))
+        foreach (var companion in companions.Where(File.Exists))
         {
-            File.Move(journalPath, Unused(journalPath + ".corrupt-" + stamp));
+            File.Move(companion, Unused(companion + ".corrupt-" + stamp));
         }
 
         return new StoreRecovery(marker, target, true);

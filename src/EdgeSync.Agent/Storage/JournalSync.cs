@@ -5,7 +5,8 @@ namespace EdgeSync.Agent.Storage;
 
 /// <summary>
 /// Gets LiteDB's journal to the disk. LiteDB 5 writes each commit to <c>&lt;file&gt;-log.db</c>
-/// with plain writes (no fsync), so after every commit we fsync that file through a handle of
+/// with plain writes (no fsync), so after every commit (a flush of the write-ahead log into
+/// LiteDB, which only then may reuse that log's file) we fsync that file through a handle of
 /// our own. The journal is created lazily, truncated by checkpoints and deleted on a clean
 /// close, so the handle is (re)opened whenever the path no longer matches it; a newly created
 /// journal also gets its directory entry synced. When a checkpoint has moved pages into the
@@ -29,7 +30,7 @@ internal sealed class JournalSync : IDisposable
         _directory = Path.GetDirectoryName(Path.GetFullPath(dataPath)) ?? ".";
     }
 
-    /// <summary>fsyncs of the journal, one per durable commit. Readable from any thread.</summary>
+    /// <summary>fsyncs of the journal, one per LiteDB commit. Readable from any thread.</summary>
     public long LogSyncs => Interlocked.Read(ref _logSyncs);
 
     /// <summary>fsyncs of the data file after a checkpoint.</summary>
@@ -94,28 +95,32 @@ internal sealed class JournalSync : IDisposable
         _log = null;
     }
 
-    /// <summary>A new file's name is only durable once its directory is synced (POSIX).</summary>
     private void SyncDirectory()
+    {
+        SyncDirectory(_directory);
+        DirectorySyncs++;
+    }
+
+    /// <summary>A new file's name is only durable once its directory is synced (POSIX).</summary>
+    public static void SyncDirectory(string directory)
     {
         if (!OperatingSystem.IsLinux())
         {
             return;
         }
 
-        var fd = NativeMethods.Open(_directory, NativeMethods.ReadOnlyDirectory);
+        var fd = NativeMethods.Open(directory, NativeMethods.ReadOnlyDirectory);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open directory '{_directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
+            throw new IOException($"Cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
         }
 
         try
         {
             if (NativeMethods.Fsync(fd) != 0)
             {
-                throw new IOException($"fsync of directory '{_directory}' failed (errno {Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"fsync of directory '{directory}' failed (errno {Marshal.GetLastPInvokeError()}).");
             }
-
-            DirectorySyncs++;
         }
         finally
         {

@@ -21,7 +21,10 @@ public static class KeyDocument
     private const char Separator = '\u0001';
     private const int SeqDigits = 19; // long.MaxValue has 19 digits, so text order = number order.
 
-    public static BsonDocument From(KeyState state)
+    public static BsonDocument From(KeyState state) => From(state, KeyStateCodec.Encode(state));
+
+    /// <summary>The document for <paramref name="state"/>, whose encoding is already at hand.</summary>
+    public static BsonDocument From(KeyState state, byte[] encoded)
     {
         var updates = new BsonArray();
         foreach (var s in state.Siblings)
@@ -32,7 +35,7 @@ public static class KeyDocument
         return new BsonDocument
         {
             ["_id"] = state.Key,
-            [State] = KeyStateCodec.Encode(state),
+            [State] = encoded,
             [Bucket] = MerkleTree.BucketOf(state.Key),
             [Updates] = updates,
             [Deleted] = state.IsDeleted,

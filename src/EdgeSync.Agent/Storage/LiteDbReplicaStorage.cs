@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Store;
 using LiteDB;
@@ -6,20 +7,33 @@ using LiteDB;
 namespace EdgeSync.Agent.Storage;
 
 /// <summary>
-/// The replica's storage in one LiteDB file, opened by exactly one process (direct mode; a lock
-/// file refuses a second opener, since two processes on one file corrupt it on Linux). One
-/// document per key, with the indexes the replica queries: Merkle bucket, per-origin update
-/// sequence (a range scan for delta sync) and a deleted flag. Changes between two
-/// <see cref="Commit"/> calls are one LiteDB transaction, which is bound to the thread that
-/// began it: write from one thread. <see cref="Commit"/> fsyncs the journal before returning
-/// (LiteDB itself does not), so a committed batch survives power loss.
+/// The replica's storage: one LiteDB file, opened by exactly one process (direct mode; a lock
+/// file refuses a second opener, since two processes on one file corrupt it on Linux), fronted by
+/// a write-ahead log. One document per key, with the indexes the replica queries: Merkle bucket,
+/// per-origin update sequence (a range scan for delta sync) and a deleted flag.
+/// Changes between two <see cref="Commit"/> calls form one batch. <see cref="Commit"/> appends the
+/// batch to the log as one checksummed frame and fdatasyncs it, then returns: the batch is durable.
+/// The changes reach LiteDB later, a few hundred keys per transaction on a pool thread, because
+/// a LiteDB transaction costs several times a small log append and writes ~10 journal pages
+/// however little it holds. Until then they are served from memory (<see cref="PendingLayer"/>s,
+/// overlaid on every query), and after a crash they are replayed from the log on open.
+/// Used by one thread at a time (any thread); only the background flush runs alongside.
 /// </summary>
 public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 {
     private const string KeysCollection = "keys";
     private const string MetaCollection = "meta";
     private const string MetaId = "replica";
+    private const string LogId = "wal";
     private const int ScanChunk = 512;
+
+    /// <summary>Committed changes held in memory before they are written to LiteDB.</summary>
+    private const int FlushEntries = 512;
+    private const long FlushBytes = 512 * 1024;
+    private const long FlushLogBytes = 8 * 1024 * 1024;
+
+    /// <summary>Past this many times the limits, a commit waits for the flush in progress.</summary>
+    private const int Backlog = 4;
 
     /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
     private readonly StateCache _cache = new(2048, 512 * 1024);
@@ -31,8 +45,18 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private readonly ILiteCollection<BsonDocument> _keys;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly JournalSync _sync;
+    private readonly WriteAheadLog _log;
+    private readonly WalBatch _frame = new();
     private readonly FileStream _lock;
-    private int _transactionThread;
+    private readonly ulong _storeId;
+
+    /// <summary>The open batch; committed changes not yet in LiteDB; the ones being flushed now.</summary>
+    private readonly PendingLayer _batch = new();
+    private PendingLayer _active = new();
+    private PendingLayer? _flushing;
+    private Task _flush = Task.CompletedTask;
+    private PendingView? _view;
+    private long _flushes;
     private bool _disposed;
 
     private LiteDbReplicaStorage(string path, FileStream fileLock)
@@ -59,9 +83,13 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.
             var file = new FileInfo(path);
             _known = new KnownKeys(file.Exists ? file.Length / 512 : 0);
+            (_storeId, var flushed) = LoadLogState();
+            _log = new WriteAheadLog(path, _storeId);
+            _log.Begin(Replay(flushed) + 1);
         }
         catch
         {
+            _sync.Dispose();
             _db.Dispose();
             throw;
         }
@@ -69,14 +97,20 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     public string Path { get; }
 
-    /// <summary>Durable commits: each one fsynced the journal before returning.</summary>
-    public long DurableCommits => _sync.LogSyncs;
+    /// <summary>Durable commits: each one fdatasynced the write-ahead log before returning.</summary>
+    public long DurableCommits => _log.Syncs;
+
+    /// <summary>Batches of committed changes written to LiteDB (each one transaction and journal fsync).</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
 
     /// <summary>fsyncs of the data file after LiteDB checkpoints.</summary>
     public long DataSyncs => _sync.DataSyncs;
 
     /// <summary>LiteDB's journal next to <paramref name="path"/>: "x.db" → "x-log.db".</summary>
     public static string JournalPathOf(string path) => JournalSync.LogPathOf(path);
+
+    /// <summary>The files that belong with the store at <paramref name="path"/>: LiteDB's journal and the write-ahead log.</summary>
+    public static IReadOnlyList<string> CompanionFilesOf(string path) => [JournalPathOf(path), .. WriteAheadLog.PathsOf(path)];
 
     /// <summary>Open (or create) the store; refuses a file another process has open.</summary>
     public static LiteDbReplicaStorage Open(string path)
@@ -118,8 +152,14 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         or OverflowException or NullReferenceException or KeyNotFoundException or EndOfStreamException
         || (e is IOException { InnerException: { } inner } && IsCorruption(inner));
 
+
     public KeyState? Load(string key)
     {
+        if (TryPending(key, out var pending))
+        {
+            return pending is null ? null : KeyStateCodec.Decode(pending);
+        }
+
         if (_cache.TryGet(key, out var cached))
         {
             return KeyStateCodec.Decode(cached);
@@ -131,7 +171,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
 
         // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
-        // a third of a lookup's time (a lookup precedes every put). Safe: the port is single-threaded.
+        // a third of a lookup's time (a lookup precedes every put). Safe: one caller at a time.
         _byId.Parameters["0"] = key;
         var doc = _keys.FindOne(_byId);
         if (doc is null)
@@ -146,18 +186,23 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     public void Save(KeyState state)
     {
-        EnsureTransaction();
-        var doc = KeyDocument.From(state);
+        ArgumentNullException.ThrowIfNull(state);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bytes = KeyStateCodec.Encode(state);
+        _batch.Set(state.Key, bytes);
+        _frame.Save(state.Key, bytes);
         _known.Add(state.Key);
-        _keys.Upsert(doc);
-        _cache.Put(state.Key, doc[KeyDocument.State].AsBinary);
+        _cache.Put(state.Key, bytes);
+        _view = null;
     }
 
     public void Remove(string key)
     {
-        EnsureTransaction();
-        _keys.Delete(key);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _batch.Set(key, null);
+        _frame.Remove(key);
         _cache.Remove(key);
+        _view = null;
     }
 
     public IEnumerable<KeyState> List(string prefix, string? startAfter, int limit)
@@ -168,23 +213,15 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return [];
         }
 
-        var query = startAfter is not null && string.CompareOrdinal(startAfter, prefix) >= 0
-            ? _keys.Query().Where("_id > @0", startAfter)
-            : _keys.Query().Where("_id >= @0", prefix);
+        var after = startAfter is not null && string.CompareOrdinal(startAfter, prefix) >= 0 ? startAfter : null;
+        var query = after is not null ? _keys.Query().Where("_id > @0", after) : _keys.Query().Where("_id >= @0", prefix);
 
         // Keys with the prefix are contiguous in ordinal order: stop at the first one without it.
-        var page = new List<KeyState>(Math.Min(limit, 256));
-        foreach (var doc in query.OrderBy("_id").ToEnumerable())
-        {
-            if (!doc["_id"].AsString.StartsWith(prefix, StringComparison.Ordinal) || page.Count == limit)
-            {
-                break;
-            }
-
-            page.Add(KeyDocument.ToState(doc));
-        }
-
-        return page;
+        var stored = query.OrderBy("_id").ToEnumerable().TakeWhile(d => d["_id"].AsString.StartsWith(prefix, StringComparison.Ordinal));
+        var view = View();
+        var pending = view.SortedKeys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)
+            && (after is null || string.CompareOrdinal(k, after) > 0));
+        return Merged(stored, pending, view).Take(limit).ToList();
     }
 
     public IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq)
@@ -194,6 +231,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return [];
         }
 
+        var view = View();
         var low = KeyDocument.UpdateEntry(origin, Math.Max(afterSeq, 0) + 1);
         var high = KeyDocument.UpdateEntry(origin, long.MaxValue);
         var found = new List<(string Key, long Seq)>();
@@ -201,7 +239,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         foreach (var doc in _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToEnumerable())
         {
             var key = doc["_id"].AsString;
-            if (!seen.Add(key))
+            if (view.Contains(key) || !seen.Add(key))
             {
                 continue;
             }
@@ -216,17 +254,208 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             }
         }
 
+        found.AddRange(view.Updates
+            .Where(u => string.Equals(u.Origin, origin, StringComparison.Ordinal) && u.Seq > Math.Max(afterSeq, 0))
+            .Select(u => (u.Key, u.Seq)));
         return found;
     }
 
-    public IEnumerable<KeyState> LoadBucket(int bucket) =>
-        _keys.Find(Query.EQ(KeyDocument.Bucket, bucket)).Select(KeyDocument.ToState).ToList();
+    public IEnumerable<KeyState> LoadBucket(int bucket)
+    {
+        var view = View();
+        var states = _keys.Find(Query.EQ(KeyDocument.Bucket, bucket))
+            .Where(d => !view.Contains(d["_id"].AsString))
+            .Select(KeyDocument.ToState)
+            .ToList();
+        foreach (var key in view.KeysInBucket(bucket))
+        {
+            if (view.Decode(key) is { } state)
+            {
+                states.Add(state);
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>Every record, in key order (stored ones read in chunks, pending ones overlaid).</summary>
+    public IEnumerable<KeyState> LoadAll()
+    {
+        var view = View();
+        return Merged(StoredInOrder(), view.SortedKeys, view);
+    }
+
+    public IEnumerable<string> DeletedKeys()
+    {
+        var view = View();
+        return _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToEnumerable()
+            .Select(d => d["_id"].AsString)
+            .Where(k => !view.Contains(k))
+            .Concat(view.Deleted)
+            .ToList();
+    }
+
+    public ReplicaMeta? LoadMeta()
+    {
+        if ((_batch.Meta ?? _active.Meta ?? _flushing?.Meta) is { } pending)
+        {
+            return pending with { Applied = pending.Applied.Clone() }; // the caller may change its copy
+        }
+
+        var doc = _meta.FindById(MetaId);
+        if (doc is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stable = doc.TryGetValue("stable", out var s) && s.IsString && s.AsString.Length > 0 ? VersionVector.Parse(s.AsString) : null;
+            return new ReplicaMeta(DotSet.Parse(doc["applied"].AsString), new HybridTimestamp(doc["wall"].AsInt64, doc["logical"].AsInt32), stable);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"The replica metadata in '{Path}' is corrupt: {e.Message}", e);
+        }
+    }
+
+    public void SaveMeta(ReplicaMeta meta)
+    {
+        ArgumentNullException.ThrowIfNull(meta);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _batch.Meta = meta with { Applied = meta.Applied.Clone() }; // the caller may change its copy
+        _frame.Meta(meta);
+    }
+
+    /// <summary>Append the batch to the write-ahead log and fdatasync it; returns once durable.</summary>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_frame.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_flush.IsFaulted)
+            {
+                var cause = _flush.Exception!.InnerException!;
+                throw new IOException($"Writing to '{Path}' failed: {cause.Message}", cause);
+            }
+
+            // An fdatasync error is not retried: the kernel may already have dropped the dirty pages.
+            _log.Append(_frame.Frame);
+        }
+        catch (IOException)
+        {
+            // Nothing of this batch may be served as if it had been stored.
+            _batch.Clear();
+            _cache.Clear();
+            _view = null;
+            throw;
+        }
+        finally
+        {
+            _frame.Clear();
+        }
+
+        _active.MergeFrom(_batch);
+        _batch.Clear();
+        MaybeFlush();
+    }
+
+    /// <summary>Writes every committed change to LiteDB now and waits for it (tests and benchmarks).</summary>
+    public void FlushToLiteDb()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _flush.GetAwaiter().GetResult();
+        _flushing = null;
+        if (!_active.IsEmpty)
+        {
+            StartFlush();
+            _flush.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Waits for a background flush in progress, if any (tests: a crash image without a half-written LiteDB transaction).</summary>
+    internal void AwaitBackgroundFlush() => _flush.GetAwaiter().GetResult();
+
+    /// <summary>Close the file. An open batch is dropped, as a crash would; committed changes are written to LiteDB.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var clean = false;
+        try
+        {
+            _flush.GetAwaiter().GetResult();
+            if (!_active.IsEmpty)
+            {
+                WriteToLiteDb(_active, _log.Generation);
+            }
+
+            clean = true;
+        }
+        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // Whatever did not reach LiteDB is still in the write-ahead log and is replayed on open.
+        }
+
+        if (clean)
+        {
+            _log.DeleteFiles();
+        }
+
+        _log.Dispose();
+        _db.Dispose();
+        _sync.Dispose();
+        _lock.Dispose();
+    }
+
+    private bool TryPending(string key, out byte[]? state)
+    {
+        state = null;
+        return _batch.TryGet(key, out state) || _active.TryGet(key, out state) || (_flushing?.TryGet(key, out state) ?? false);
+    }
+
+    private PendingView View() => _view ??= new PendingView([_flushing, _active, _batch]);
+
+    /// <summary>Stored records in key order, overlaid with the pending keys (removed ones skipped).</summary>
+    private static IEnumerable<KeyState> Merged(IEnumerable<BsonDocument> stored, IEnumerable<string> pendingKeys, PendingView view)
+    {
+        using var s = stored.Where(d => !view.Contains(d["_id"].AsString)).GetEnumerator();
+        using var p = pendingKeys.GetEnumerator();
+        var hasStored = s.MoveNext();
+        var hasPending = p.MoveNext();
+        while (hasStored || hasPending)
+        {
+            if (hasPending && (!hasStored || string.CompareOrdinal(p.Current, s.Current["_id"].AsString) < 0))
+            {
+                if (view.Decode(p.Current) is { } state)
+                {
+                    yield return state;
+                }
+
+                hasPending = p.MoveNext();
+            }
+            else
+            {
+                yield return KeyDocument.ToState(s.Current);
+                hasStored = s.MoveNext();
+            }
+        }
+    }
 
     /// <summary>
-    /// Every record, in key order, read in chunks: one query over the whole collection would keep
-    /// every page it touched pinned in LiteDB's cache until it ends, and that cache never shrinks.
+    /// Every stored record in key order, read in chunks: one query over the whole collection would
+    /// keep every page it touched pinned in LiteDB's cache until it ends, and that cache never shrinks.
     /// </summary>
-    public IEnumerable<KeyState> LoadAll()
+    private IEnumerable<BsonDocument> StoredInOrder()
     {
         string? after = null;
         while (true)
@@ -236,7 +465,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             foreach (var doc in chunk)
             {
                 _known.Add(doc["_id"].AsString);
-                yield return KeyDocument.ToState(doc);
+                yield return doc;
             }
 
             if (chunk.Count < ScanChunk)
@@ -251,108 +480,136 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
     }
 
-    public IEnumerable<string> DeletedKeys() =>
-        _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToEnumerable().Select(d => d["_id"].AsString).ToList();
-
-    public ReplicaMeta? LoadMeta()
+    private void MaybeFlush()
     {
-        var doc = _meta.FindById(MetaId);
-        if (doc is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var stable = doc.TryGetValue("stable", out var s) && s.IsString ? VersionVector.Parse(s.AsString) : null;
-            return new ReplicaMeta(DotSet.Parse(doc["applied"].AsString), new HybridTimestamp(doc["wall"].AsInt64, doc["logical"].AsInt32), stable);
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidDataException($"The replica metadata in '{Path}' is corrupt: {e.Message}", e);
-        }
-    }
-
-    public void SaveMeta(ReplicaMeta meta)
-    {
-        ArgumentNullException.ThrowIfNull(meta);
-        EnsureTransaction();
-        _meta.Upsert(new BsonDocument
-        {
-            ["_id"] = MetaId,
-            ["applied"] = meta.Applied.ToString(),
-            ["wall"] = meta.Clock.WallMs,
-            ["logical"] = meta.Clock.Logical,
-            ["stable"] = meta.Stable?.ToString() ?? string.Empty,
-        });
-    }
-
-    /// <summary>Commit the batch in LiteDB, then fsync its journal; returns once durable.</summary>
-    public void Commit()
-    {
-        if (_transactionThread == 0)
+        if (!OverLimit(1))
         {
             return;
         }
 
-        if (_transactionThread != Environment.CurrentManagedThreadId)
+        if (!_flush.IsCompleted)
         {
-            throw new InvalidOperationException("Commit must run on the thread that wrote the batch (LiteDB transactions are thread-bound).");
+            if (!OverLimit(Backlog))
+            {
+                return; // the next commit looks again
+            }
+
+            // Far behind: wait rather than let memory grow. A failure surfaces at the next commit.
+            ((IAsyncResult)_flush).AsyncWaitHandle.WaitOne();
         }
 
-        _transactionThread = 0;
+        if (_flush.IsCompletedSuccessfully)
+        {
+            StartFlush();
+        }
+    }
+
+    private bool OverLimit(int factor) =>
+        _active.Count >= FlushEntries * factor || _active.Bytes >= FlushBytes * factor || _log.Length >= FlushLogBytes * factor;
+
+    /// <summary>
+    /// Hands the committed changes to a pool thread that writes them to LiteDB, and starts the next
+    /// log generation in the other file. That file held the generation before the one now being
+    /// flushed, which LiteDB already holds (a flush starts only once the previous one succeeded).
+    /// </summary>
+    private void StartFlush()
+    {
+        var layer = _active;
+        var generation = _log.Generation;
+        _log.Begin(generation + 1);
+        _flushing = layer;
+        _active = new PendingLayer();
+        _flush = Task.Run(() => WriteToLiteDb(layer, generation));
+    }
+
+    /// <summary>
+    /// One LiteDB transaction with the layer's changes and "log generations up to
+    /// <paramref name="generation"/> are stored", then LiteDB's journal fsync. Runs on one thread
+    /// from start to end (LiteDB transactions are thread-bound).
+    /// </summary>
+    private void WriteToLiteDb(PendingLayer layer, long generation)
+    {
+        if (!_db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+
         try
         {
+            foreach (var (key, state) in layer.Entries)
+            {
+                if (state is null)
+                {
+                    _keys.Delete(key);
+                }
+                else
+                {
+                    _keys.Upsert(KeyDocument.From(KeyStateCodec.Decode(state), state));
+                }
+            }
+
+            if (layer.Meta is { } meta)
+            {
+                _meta.Upsert(MetaDocument(meta));
+            }
+
+            _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)_storeId, ["flushed"] = generation });
             if (!_db.Commit())
             {
                 throw new InvalidOperationException("LiteDB found no transaction to commit.");
             }
         }
-        catch (LiteException e)
-        {
-            _cache.Clear(); // it may hold states of the batch that did not commit
-            throw new IOException($"Committing to '{Path}' failed: {e.Message}", e);
-        }
-
-        // An fsync error is not retried: the kernel may already have dropped the dirty pages.
-        _sync.SyncAfterCommit();
-    }
-
-    /// <summary>Close the file. An uncommitted batch is rolled back, as a crash would.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_transactionThread == Environment.CurrentManagedThreadId)
+        catch
         {
             _db.Rollback();
+            throw;
         }
 
-        _transactionThread = 0;
-        _db.Dispose();
-        _sync.Dispose();
-        _lock.Dispose();
+        _sync.SyncAfterCommit();
+        Interlocked.Increment(ref _flushes);
     }
 
-    private void EnsureTransaction()
+    /// <summary>The store's log identity and the last log generation LiteDB holds; a new store gets both now.</summary>
+    private (ulong StoreId, long Flushed) LoadLogState()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var thread = Environment.CurrentManagedThreadId;
-        if (_transactionThread == thread)
+        if (_meta.FindById(LogId) is { } doc)
         {
-            return;
+            return ((ulong)doc["store"].AsInt64, doc["flushed"].AsInt64);
         }
 
-        if (_transactionThread != 0)
-        {
-            throw new InvalidOperationException("Another thread holds the open batch; the store has one writer thread.");
-        }
-
+        // Durable before the first frame names it: frames of an unknown store are never replayed.
+        var id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         _db.BeginTrans();
-        _transactionThread = thread;
+        _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)id, ["flushed"] = 0L });
+        _db.Commit();
+        _sync.SyncAfterCommit();
+        return (id, 0);
     }
+
+    /// <summary>Writes the log's unflushed commits to LiteDB; returns the highest generation seen.</summary>
+    private long Replay(long flushed)
+    {
+        var frames = _log.Recover(flushed, out var highest);
+        if (frames.Count > 0)
+        {
+            var layer = new PendingLayer();
+            foreach (var payload in frames)
+            {
+                WalBatch.ReadInto(payload, layer);
+            }
+
+            WriteToLiteDb(layer, highest);
+        }
+
+        return highest;
+    }
+
+    private static BsonDocument MetaDocument(ReplicaMeta meta) => new()
+    {
+        ["_id"] = MetaId,
+        ["applied"] = meta.Applied.ToString(),
+        ["wall"] = meta.Clock.WallMs,
+        ["logical"] = meta.Clock.Logical,
+        ["stable"] = meta.Stable?.ToString() ?? string.Empty,
+    };
 }

@@ -4,7 +4,7 @@ namespace EdgeSync.Agent.Storage;
 
 /// <summary>
 /// The libc calls .NET does not expose: syncing a directory needs a descriptor on the directory
-/// itself, which <see cref="File.OpenHandle"/> refuses to open. Linux only.
+/// itself, which <see cref="File.OpenHandle"/> refuses to open; fdatasync is not exposed at all. Linux only.
 /// </summary>
 internal static class NativeMethods
 {
@@ -21,6 +21,10 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Fdatasync(Microsoft.Win32.SafeHandles.SafeFileHandle fd);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -191,6 +191,7 @@ public static class DurablePutBenchmark
         Directory.CreateDirectory(data);
         var env = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" }; // as systemd/edgesync.service sets it
         double idle, written, settled, restarted, restartSettled, seconds;
+        string settledParts, restartParts;
         var settle = MemoryTrim.Interval * 2.2; // the agent gives memory back one quiet interval after a burst
         var clock = Stopwatch.StartNew();
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
@@ -213,6 +214,7 @@ public static class DurablePutBenchmark
             written = agent.RssMegabytes();
             await Task.Delay(settle);
             settled = agent.RssMegabytes();
+            settledParts = agent.RssParts();
         }
 
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
@@ -223,11 +225,12 @@ public static class DurablePutBenchmark
             restarted = agent.RssMegabytes();
             await Task.Delay(settle);
             restartSettled = agent.RssMegabytes();
+            restartParts = agent.RssParts();
         }
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB {settle.TotalSeconds:F0} s later"));
+            $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB ({settledParts}) {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB ({restartParts}) {settle.TotalSeconds:F0} s later"));
         Directory.Delete(data, recursive: true);
     }
 

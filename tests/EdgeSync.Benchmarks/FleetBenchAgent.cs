@@ -92,6 +92,8 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     /// <summary>Resident memory of the agent process (VmRSS), in MB.</summary>
     public double RssMegabytes() => ProcStat.RssMegabytes(_process.Id);
 
+    public string RssParts() => ProcStat.RssParts(_process.Id);
+
     /// <summary>CPU time the agent has used so far (user + kernel), from /proc.</summary>
     public TimeSpan CpuTime() => ProcStat.CpuTime(_process.Id);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Store;
 using LiteDB;
@@ -519,22 +518,21 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         _log.Begin(generation + 1);
         _flushing = layer;
         _active = new PendingLayer();
-        _flush = Task.Run(() => WriteToLiteDb(layer, generation));
+        _flush = Task.Run(() =>
+        {
+            WriteToLiteDb(layer, generation);
+            Interlocked.CompareExchange(ref _flushing, null, layer); // LiteDB holds it now: let it go
+        });
     }
 
     /// <summary>
     /// One LiteDB transaction with the layer's changes and "log generations up to
-    /// <paramref name="generation"/> are stored", then LiteDB's journal fsync. Runs on one thread
-    /// from start to end (LiteDB transactions are thread-bound).
+    /// <paramref name="generation"/> are stored". (Splitting it into smaller transactions did not
+    /// shorten the collections a flush triggers, and cost throughput.)
     /// </summary>
     private void WriteToLiteDb(PendingLayer layer, long generation)
     {
-        if (!_db.BeginTrans())
-        {
-            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
-        }
-
-        try
+        Transaction(() =>
         {
             foreach (var (key, state) in layer.Entries)
             {
@@ -554,6 +552,21 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             }
 
             _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)_storeId, ["flushed"] = generation });
+        });
+        Interlocked.Increment(ref _flushes);
+    }
+
+    /// <summary>One LiteDB transaction, then its journal fsync. LiteDB transactions are thread-bound: one thread runs it all.</summary>
+    private void Transaction(Action changes)
+    {
+        if (!_db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+
+        try
+        {
+            changes();
             if (!_db.Commit())
             {
                 throw new InvalidOperationException("LiteDB found no transaction to commit.");
@@ -566,7 +579,6 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
 
         _sync.SyncAfterCommit();
-        Interlocked.Increment(ref _flushes);
     }
 
     /// <summary>The store's log identity and the last log generation LiteDB holds; a new store gets both now.</summary>
@@ -578,11 +590,9 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
 
         // Durable before the first frame names it: frames of an unknown store are never replayed.
-        var id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _db.BeginTrans();
-        _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)id, ["flushed"] = 0L });
-        _db.Commit();
-        _sync.SyncAfterCommit();
+        // Not RandomNumberGenerator: that loads OpenSSL, ~3.5 MB of resident memory for one number.
+        var id = BitConverter.ToUInt64(Guid.NewGuid().ToByteArray(), 0);
+        Transaction(() => _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)id, ["flushed"] = 0L }));
         return (id, 0);
     }
 

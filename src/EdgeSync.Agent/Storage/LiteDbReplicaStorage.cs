@@ -28,6 +28,13 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     /// <summary>Committed changes held in memory before they are written to LiteDB.</summary>
     private const int FlushEntries = 512;
+
+    /// <summary>
+    /// This store's own flush point, 384-640 keys: replicas of one fleet receive the same writes,
+    /// and with one shared threshold they would all flush at the same moment (on one machine
+    /// running a whole fleet, each burst then has to wait for the others').
+    /// </summary>
+    private readonly int _flushEntries = FlushEntries * 3 / 4 + Random.Shared.Next(FlushEntries / 2);
     private const long FlushBytes = 512 * 1024;
     private const long FlushLogBytes = 8 * 1024 * 1024;
 
@@ -504,7 +511,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     }
 
     private bool OverLimit(int factor) =>
-        _active.Count >= FlushEntries * factor || _active.Bytes >= FlushBytes * factor || _log.Length >= FlushLogBytes * factor;
+        _active.Count >= _flushEntries * factor || _active.Bytes >= FlushBytes * factor || _log.Length >= FlushLogBytes * factor;
 
     /// <summary>
     /// Hands the committed changes to a pool thread that writes them to LiteDB, and starts the next

@@ -6,10 +6,9 @@ namespace EdgeSync.Agent.Storage;
 
 /// <summary>
 /// The single writer in front of a <see cref="Replica"/>. Concurrent callers queue operations;
-/// one dedicated thread (LiteDB transactions are thread-bound) runs whatever has queued up as
-/// one batch and commits it once, so one fsync covers many writes (group commit). A caller's
-/// task completes only after its batch is durable. Reads run under the same gate, between
-/// batches, so they never see half a batch.
+/// one dedicated thread runs whatever has queued up as one batch and commits it once, so one log
+/// sync covers many writes (group commit). A caller's task completes only after its batch is
+/// durable. Reads run under the same gate, between batches, so they never see half a batch.
 /// </summary>
 public sealed class ReplicaService : IReplicaAccess, IDisposable
 {
@@ -46,7 +45,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     /// </summary>
     public event Action? BatchCommitted;
 
-    /// <summary>Batches committed so far (each one commit, so at most one fsync). Readable from any thread.</summary>
+    /// <summary>Batches committed so far (each one commit, so at most one log sync). Readable from any thread.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Operations run in those batches; Operations / Batches is the group-commit factor.</summary>

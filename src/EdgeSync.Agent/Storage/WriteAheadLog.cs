@@ -16,8 +16,8 @@ namespace EdgeSync.Agent.Storage;
 /// </summary>
 internal sealed class WriteAheadLog : IDisposable
 {
-    /// <summary>magic, store id, generation, payload length, CRC-32 of all but the magic.</summary>
-    public const int HeaderSize = 4 + 8 + 8 + 4 + 4;
+    /// <summary>magic, CRC-32 of everything after it, store id, generation, payload length.</summary>
+    public const int HeaderSize = 4 + 4 + 8 + 8 + 4;
 
     private const uint Magic = 0x4C57_5345; // "ESWL"
 
@@ -109,12 +109,10 @@ internal sealed class WriteAheadLog : IDisposable
         var file = _file ?? throw new InvalidOperationException("The write-ahead log has not begun a generation.");
         var header = frame[..HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[4..], _storeId);
-        BinaryPrimitives.WriteInt64LittleEndian(header[12..], Generation);
-        BinaryPrimitives.WriteInt32LittleEndian(header[20..], frame.Length - HeaderSize);
-        var crc = Crc32.HashToUInt32(frame[4..24]);
-        crc = Crc32.HashToUInt32(frame[HeaderSize..]) ^ (crc * 31); // header and payload both count
-        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], crc);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[8..], _storeId);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], Generation);
+        BinaryPrimitives.WriteInt32LittleEndian(header[24..], frame.Length - HeaderSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(frame[8..]));
 
         RandomAccess.Write(file, frame, Length);
         DataSync(file);
@@ -146,25 +144,19 @@ internal sealed class WriteAheadLog : IDisposable
         var rest = bytes.AsSpan(offset);
         if (rest.Length < HeaderSize
             || BinaryPrimitives.ReadUInt32LittleEndian(rest) != Magic
-            || BinaryPrimitives.ReadUInt64LittleEndian(rest[4..]) != _storeId)
+            || BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) != _storeId)
         {
             return false;
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(rest[20..]);
-        if (length < 0 || length > rest.Length - HeaderSize)
+        var length = BinaryPrimitives.ReadInt32LittleEndian(rest[24..]);
+        if (length < 0 || length > rest.Length - HeaderSize
+            || Crc32.HashToUInt32(rest[8..(HeaderSize + length)]) != BinaryPrimitives.ReadUInt32LittleEndian(rest[4..]))
         {
             return false;
         }
 
-        var crc = Crc32.HashToUInt32(rest[4..24]);
-        crc = Crc32.HashToUInt32(rest.Slice(HeaderSize, length)) ^ (crc * 31);
-        if (crc != BinaryPrimitives.ReadUInt32LittleEndian(rest[24..]))
-        {
-            return false;
-        }
-
-        gen = BinaryPrimitives.ReadInt64LittleEndian(rest[12..]);
+        gen = BinaryPrimitives.ReadInt64LittleEndian(rest[16..]);
         payload = bytes.AsMemory(offset + HeaderSize, length);
         return true;
     }

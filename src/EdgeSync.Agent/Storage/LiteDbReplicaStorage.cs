@@ -407,7 +407,7 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
             clean = true;
         }
-        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException or UnauthorizedAccessException || IsCorruption(e))
         {
             // Whatever did not reach LiteDB is still in the write-ahead log and is replayed on open.
         }

@@ -11,6 +11,9 @@ internal sealed class PendingLayer
 {
     private readonly Dictionary<string, byte[]?> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>Keys known to be absent from LiteDB: their flush inserts without looking them up first.</summary>
+    private readonly HashSet<string> _new = new(StringComparer.Ordinal);
+
     public ReplicaMeta? Meta { get; set; }
 
     public int Count => _entries.Count;
@@ -22,20 +25,29 @@ internal sealed class PendingLayer
 
     public bool IsEmpty => _entries.Count == 0 && Meta is null;
 
-    public void Set(string key, byte[]? state)
+    /// <param name="absentFromStore">The caller knows LiteDB does not hold the key (never stored since the file was scanned).</param>
+    public void Set(string key, byte[]? state, bool absentFromStore = false)
     {
+        if (absentFromStore)
+        {
+            _new.Add(key);
+        }
+
         _entries[key] = state;
         Bytes += (key.Length * 2) + (state?.Length ?? 0);
     }
 
     public bool TryGet(string key, out byte[]? state) => _entries.TryGetValue(key, out state);
 
+    /// <summary>True when LiteDB does not hold the key, so an insert will do.</summary>
+    public bool IsAbsentFromStore(string key) => _new.Contains(key);
+
     /// <summary>Takes over <paramref name="newer"/>'s changes, which win.</summary>
     public void MergeFrom(PendingLayer newer)
     {
         foreach (var (key, state) in newer._entries)
         {
-            Set(key, state);
+            Set(key, state, newer._new.Contains(key));
         }
 
         Meta = newer.Meta ?? Meta;
@@ -44,6 +56,7 @@ internal sealed class PendingLayer
     public void Clear()
     {
         _entries.Clear();
+        _new.Clear();
         Meta = null;
         Bytes = 0;
     }

@@ -105,6 +105,7 @@ public static class AgentHost
         var services = builder.Services;
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(store);
         services.AddSingleton(store.Service);
         services.AddSingleton(store.Recovery);
         services.AddHostedService<RecoveryFence>();

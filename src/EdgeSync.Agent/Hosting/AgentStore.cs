@@ -49,6 +49,9 @@ public sealed class AgentStore : IDisposable
 
     public ReplicaService Service { get; }
 
+    /// <summary>The storage engine under <see cref="Service"/>; only touch it through the service.</summary>
+    public IReplicaStorage Storage => _storage;
+
     /// <summary>Whether start-up found the store corrupt (and fenced local writes), see <see cref="StoreRecovery"/>.</summary>
     public StoreRecovery Recovery { get; }
 

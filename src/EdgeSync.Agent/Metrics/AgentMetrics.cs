@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using EdgeSync.Agent.Hosting;
 using EdgeSync.Agent.Storage;
 
 namespace EdgeSync.Agent.Metrics;
@@ -15,8 +16,9 @@ public sealed class AgentMetrics : IDisposable
     private readonly Histogram<double> _writeSeconds;
 
     /// <param name="exporter">Scopes the meter to this agent's exporter, so agents sharing a process (the emulator) keep their numbers apart.</param>
-    public AgentMetrics(ReplicaService store, PrometheusExporter exporter)
+    public AgentMetrics(AgentStore host, PrometheusExporter exporter)
     {
+        var store = host.Service;
         _meter = new Meter(new MeterOptions(MeterName) { Scope = exporter });
         _writes = _meter.CreateCounter<long>("edgesync.writes", description: "Local writes acknowledged, by operation.");
         _reads = _meter.CreateCounter<long>("edgesync.reads", description: "Reads answered, by operation.");
@@ -28,6 +30,12 @@ public sealed class AgentMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.siblings.overflows", () => store.Read(r => r.Stats.SiblingOverflows), description: "Replicated states kept above Store:MaxSiblings.");
         _meter.CreateObservableCounter("edgesync.replicated.applied", () => store.Read(r => r.Stats.RemoteApplied), description: "Replicated states that changed this replica.");
         _meter.CreateObservableCounter("edgesync.tombstones.purged", () => store.Read(r => r.Stats.TombstonesPurged), description: "Causally stable tombstones purged.");
+        if (host.Storage is LiteDbReplicaStorage lite)
+        {
+            _meter.CreateObservableCounter("edgesync.store.log.syncs", () => lite.DurableCommits, description: "Write-ahead-log syncs (durable commits).");
+            _meter.CreateObservableCounter("edgesync.store.flushes", () => lite.Flushes, description: "Batches of committed changes written to LiteDB.");
+            _meter.CreateObservableGauge("edgesync.store.pending", () => store.Read(_ => lite.PendingKeys), description: "Committed keys not yet written to LiteDB (held in memory and in the write-ahead log).");
+        }
     }
 
     public void Write(string op, TimeSpan elapsed)

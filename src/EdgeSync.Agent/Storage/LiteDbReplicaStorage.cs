@@ -109,6 +109,9 @@ public sealed class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Batches of committed changes written to LiteDB (each one transaction and journal fsync).</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
+    /// <summary>Committed keys not yet in LiteDB (in memory and in the log). Read it between batches, as any other call.</summary>
+    public int PendingKeys => _active.Count + (_flushing?.Count ?? 0);
+
     /// <summary>fsyncs of the data file after LiteDB checkpoints.</summary>
     public long DataSyncs => _sync.DataSyncs;
 

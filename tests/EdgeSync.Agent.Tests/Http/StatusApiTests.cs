@@ -54,6 +54,9 @@ public sealed class StatusApiTests(AgentFixture fixture)
         Assert.Matches(@"edgesync_http_errors_total\{code=""invalid_value""\} [1-9]", text);
         Assert.Matches(@"edgesync_batch_commits_total [1-9]", text);
         Assert.Matches(@"edgesync_keys [1-9]", text);
+        Assert.Matches(@"edgesync_store_log_syncs_total [1-9]", text);
+        Assert.Matches(@"edgesync_store_flushes_total [0-9]", text);
+        Assert.Matches(@"edgesync_store_pending [0-9]", text);
         Assert.Contains("edgesync_write_duration_seconds_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
     }
 }

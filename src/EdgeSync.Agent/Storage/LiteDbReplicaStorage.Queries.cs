@@ -1,0 +1,155 @@
+using EdgeSync.Core.Store;
+using LiteDB;
+
+namespace EdgeSync.Agent.Storage;
+
+// The queries: LiteDB's answer overlaid with the changes not yet written to it.
+public sealed partial class LiteDbReplicaStorage
+{
+    public IEnumerable<KeyState> List(string prefix, string? startAfter, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var after = startAfter is not null && string.CompareOrdinal(startAfter, prefix) >= 0 ? startAfter : null;
+        var query = after is not null ? _keys.Query().Where("_id > @0", after) : _keys.Query().Where("_id >= @0", prefix);
+
+        // Keys with the prefix are contiguous in ordinal order: stop at the first one without it.
+        var stored = query.OrderBy("_id").ToEnumerable().TakeWhile(d => d["_id"].AsString.StartsWith(prefix, StringComparison.Ordinal));
+        var view = View();
+        var pending = view.SortedKeys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)
+            && (after is null || string.CompareOrdinal(k, after) > 0));
+        return Merged(stored, pending, view).Take(limit).ToList();
+    }
+
+    public IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq)
+    {
+        if (afterSeq == long.MaxValue)
+        {
+            return [];
+        }
+
+        var view = View();
+        var low = KeyDocument.UpdateEntry(origin, Math.Max(afterSeq, 0) + 1);
+        var high = KeyDocument.UpdateEntry(origin, long.MaxValue);
+        var found = new List<(string Key, long Seq)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var doc in _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToEnumerable())
+        {
+            var key = doc["_id"].AsString;
+            if (view.Contains(key) || !seen.Add(key))
+            {
+                continue;
+            }
+
+            foreach (var entry in doc[KeyDocument.Updates].AsArray)
+            {
+                var text = entry.AsString;
+                if (string.CompareOrdinal(text, low) >= 0 && string.CompareOrdinal(text, high) <= 0)
+                {
+                    found.Add((key, KeyDocument.SeqOf(text)));
+                }
+            }
+        }
+
+        found.AddRange(view.Updates
+            .Where(u => string.Equals(u.Origin, origin, StringComparison.Ordinal) && u.Seq > Math.Max(afterSeq, 0))
+            .Select(u => (u.Key, u.Seq)));
+        return found;
+    }
+
+    public IEnumerable<KeyState> LoadBucket(int bucket)
+    {
+        var view = View();
+        var states = _keys.Find(Query.EQ(KeyDocument.Bucket, bucket))
+            .Where(d => !view.Contains(d["_id"].AsString))
+            .Select(KeyDocument.ToState)
+            .ToList();
+        foreach (var key in view.KeysInBucket(bucket))
+        {
+            if (view.Decode(key) is { } state)
+            {
+                states.Add(state);
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>Every record, in key order (stored ones read in chunks, pending ones overlaid).</summary>
+    public IEnumerable<KeyState> LoadAll()
+    {
+        var view = View();
+        return Merged(StoredInOrder(), view.SortedKeys, view);
+    }
+
+    public IEnumerable<string> DeletedKeys()
+    {
+        var view = View();
+        return _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToEnumerable()
+            .Select(d => d["_id"].AsString)
+            .Where(k => !view.Contains(k))
+            .Concat(view.Deleted)
+            .ToList();
+    }
+
+    private PendingView View() => _view ??= new PendingView([_flushing, _active, _batch]);
+
+    /// <summary>Stored records in key order, overlaid with the pending keys (removed ones skipped).</summary>
+    private static IEnumerable<KeyState> Merged(IEnumerable<BsonDocument> stored, IEnumerable<string> pendingKeys, PendingView view)
+    {
+        using var s = stored.Where(d => !view.Contains(d["_id"].AsString)).GetEnumerator();
+        using var p = pendingKeys.GetEnumerator();
+        var hasStored = s.MoveNext();
+        var hasPending = p.MoveNext();
+        while (hasStored || hasPending)
+        {
+            if (hasPending && (!hasStored || string.CompareOrdinal(p.Current, s.Current["_id"].AsString) < 0))
+            {
+                if (view.Decode(p.Current) is { } state)
+                {
+                    yield return state;
+                }
+
+                hasPending = p.MoveNext();
+            }
+            else
+            {
+                yield return KeyDocument.ToState(s.Current);
+                hasStored = s.MoveNext();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every stored record in key order, read in chunks: one query over the whole collection would
+    /// keep every page it touched pinned in LiteDB's cache until it ends, and that cache never shrinks.
+    /// </summary>
+    private IEnumerable<BsonDocument> StoredInOrder()
+    {
+        string? after = null;
+        while (true)
+        {
+            var chunk = (after is null ? _keys.Query() : _keys.Query().Where("_id > @0", after))
+                .OrderBy("_id").Limit(ScanChunk).ToList();
+            foreach (var doc in chunk)
+            {
+                _known.Add(doc["_id"].AsString);
+                yield return doc;
+            }
+
+            if (chunk.Count < ScanChunk)
+            {
+                // Every stored key is now in the filter (and every later save adds its key), so a
+                // "no" from it means a new key. Only a scan that ran to the end arms it.
+                _knownComplete = true;
+                yield break;
+            }
+
+            after = chunk[^1]["_id"].AsString;
+        }
+    }
+}

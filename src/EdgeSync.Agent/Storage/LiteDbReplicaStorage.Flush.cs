@@ -34,7 +34,7 @@ public sealed partial class LiteDbReplicaStorage
         _active.Count >= _flushEntries * factor || _active.Bytes >= FlushBytes * factor || _log.Length >= FlushLogBytes * factor;
 
     /// <summary>
-    /// Hands the committed changes to a pool thread that writes them to LiteDB, and starts the next
+    /// Hands the committed changes to a thread that writes them to LiteDB, and starts the next
     /// log generation in the other file. That file held the generation before the one now being
     /// flushed, which LiteDB already holds (a flush starts only once the previous one succeeded).
     /// </summary>
@@ -45,11 +45,17 @@ public sealed partial class LiteDbReplicaStorage
         _log.Begin(generation + 1);
         _flushing = layer;
         _active = new PendingLayer();
-        _flush = Task.Run(() =>
-        {
-            WriteToLiteDb(layer, generation);
-            Interlocked.CompareExchange(ref _flushing, null, layer); // LiteDB holds it now: let it go
-        });
+        // A thread of its own, not the pool's: a commit that waits for this flush holds the service's
+        // gate, and pool threads blocked on that gate must not be what the flush waits for.
+        _flush = Task.Factory.StartNew(
+            () =>
+            {
+                WriteToLiteDb(layer, generation);
+                Interlocked.CompareExchange(ref _flushing, null, layer); // LiteDB holds it now: let it go
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace EdgeSync.Agent.Storage;
 /// per-origin update sequence (a range scan for delta sync) and a deleted flag.
 /// Changes between two <see cref="Commit"/> calls form one batch. <see cref="Commit"/> appends the
 /// batch to the log as one checksummed frame and fdatasyncs it, then returns: the batch is durable.
-/// The changes reach LiteDB later, a few hundred keys per transaction on a pool thread, because
+/// The changes reach LiteDB later, a few hundred keys per transaction on a thread of their own, because
 /// a LiteDB transaction costs several times a small log append and writes ~10 journal pages
 /// however little it holds. Until then they are served from memory (<see cref="PendingLayer"/>s,
 /// overlaid on every query), and after a crash they are replayed from the log on open.

@@ -167,7 +167,7 @@ public static class DurablePutBenchmark
         var seconds = clock.Elapsed.TotalSeconds;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        var status = ProcStatus();
+        var status = ProcStat.Status(Environment.ProcessId);
         var what = reopen ? "after restart (open + load)" : "after writing them";
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -233,13 +233,6 @@ public static class DurablePutBenchmark
             $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB ({settledParts}) {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB ({restartParts}) {settle.TotalSeconds:F0} s later"));
         Directory.Delete(data, recursive: true);
     }
-
-    /// <summary>Numeric fields of /proc/self/status (kB for the memory ones).</summary>
-    private static Dictionary<string, long> ProcStatus() =>
-        File.ReadAllLines("/proc/self/status")
-            .Select(l => l.Split(':', 2))
-            .Where(p => p.Length == 2 && long.TryParse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out _))
-            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
 
     private static async Task<string> RunChildAsync(string dir, int keys, bool reopen)
     {

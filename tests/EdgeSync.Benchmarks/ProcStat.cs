@@ -15,18 +15,21 @@ public static class ProcStat
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
+    /// <summary>Numeric fields of /proc/PID/status (kB for the memory ones).</summary>
+    public static Dictionary<string, long> Status(int pid) =>
+        File.ReadAllLines($"/proc/{pid}/status")
+            .Select(l => l.Split(':', 2))
+            .Where(p => p.Length == 2 && long.TryParse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out _))
+            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+
     /// <summary>Resident memory of the process (VmRSS), in MB.</summary>
-    public static double RssMegabytes(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    public static double RssMegabytes(int pid) => Status(pid)["VmRSS"] / 1024.0;
 
     /// <summary>VmRSS split as the kernel counts it: anonymous (heaps), file-backed (the binary, assemblies), shared.</summary>
     public static string RssParts(int pid)
     {
-        var kb = File.ReadLines($"/proc/{pid}/status")
-            .Select(l => l.Split(':', 2))
-            .Where(p => p.Length == 2 && p[0] is "RssAnon" or "RssFile" or "RssShmem")
-            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
-        return string.Create(CultureInfo.InvariantCulture, $"anon {kb["RssAnon"]:F1} + file {kb["RssFile"]:F1} + shared {kb["RssShmem"]:F1}");
+        var kb = Status(pid);
+        return string.Create(CultureInfo.InvariantCulture, $"anon {kb["RssAnon"] / 1024.0:F1} + file {kb["RssFile"] / 1024.0:F1} + shared {kb["RssShmem"] / 1024.0:F1}");
     }
 
     /// <summary>Context switches of all the process's threads so far (voluntary + involuntary).</summary>

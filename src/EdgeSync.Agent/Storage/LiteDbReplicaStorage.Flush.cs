@@ -72,15 +72,17 @@ public sealed partial class LiteDbReplicaStorage
                 if (state is null)
                 {
                     _keys.Delete(key);
+                    continue;
                 }
-                else if (layer.IsAbsentFromStore(key))
+
+                var doc = KeyDocument.From(KeyStateCodec.Decode(state), state);
+                if (layer.IsAbsentFromStore(key))
                 {
-                    // An upsert of a new key looks it up first: ~half of its cost and allocations.
-                    _keys.Insert(KeyDocument.From(KeyStateCodec.Decode(state), state));
+                    _keys.Insert(doc); // an upsert looks the key up first: ~half of its cost and allocations
                 }
                 else
                 {
-                    _keys.Upsert(KeyDocument.From(KeyStateCodec.Decode(state), state));
+                    _keys.Upsert(doc);
                 }
             }
 

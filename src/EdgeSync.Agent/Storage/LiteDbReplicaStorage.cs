@@ -95,6 +95,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
         catch
         {
+            _log?.Dispose();
             _sync.Dispose();
             _db.Dispose();
             throw;
@@ -160,7 +161,6 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         or IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or InvalidCastException
         or OverflowException or NullReferenceException or KeyNotFoundException or EndOfStreamException
         || (e is IOException { InnerException: { } inner } && IsCorruption(inner));
-
 
     public KeyState? Load(string key)
     {
@@ -291,7 +291,6 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _flush.GetAwaiter().GetResult();
-        _flushing = null;
         if (!_active.IsEmpty)
         {
             StartFlush();
@@ -322,7 +321,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
             clean = true;
         }
-        catch (Exception e) when (e is LiteException or IOException or InvalidOperationException or UnauthorizedAccessException || IsCorruption(e))
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException || IsCorruption(e))
         {
             // Whatever did not reach LiteDB is still in the write-ahead log and is replayed on open.
         }

@@ -15,6 +15,7 @@ internal sealed class PendingView
     private Dictionary<int, List<string>>? _byBucket;
     private List<(string Origin, long Seq, string Key)>? _updates;
     private List<string>? _deleted;
+    private List<KeyState>? _states;
 
     /// <param name="layers">Oldest first.</param>
     public PendingView(IEnumerable<PendingLayer?> layers)
@@ -56,6 +57,7 @@ internal sealed class PendingView
 
     public KeyState? Decode(string key) => _entries.TryGetValue(key, out var state) && state is not null ? KeyStateCodec.Decode(state) : null;
 
-    private IEnumerable<KeyState> States() =>
-        _entries.Values.Where(s => s is not null).Select(s => KeyStateCodec.Decode(s!));
+    /// <summary>Every pending live state, decoded once for the indexes above.</summary>
+    private List<KeyState> States() =>
+        _states ??= [.. _entries.Values.Where(s => s is not null).Select(s => KeyStateCodec.Decode(s!))];
 }

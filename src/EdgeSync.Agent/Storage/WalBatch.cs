@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Store;
@@ -69,7 +70,10 @@ internal sealed class WalBatch
     /// <summary>Replays a payload into <paramref name="layer"/> (its records, in order).</summary>
     public static void ReadInto(ReadOnlyMemory<byte> payload, PendingLayer layer)
     {
-        using var stream = new MemoryStream(payload.ToArray(), writable: false);
+        // Frames are slices of the log file read whole at open: read them in place.
+        using var stream = MemoryMarshal.TryGetArray(payload, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(payload.ToArray(), writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {

@@ -28,7 +28,18 @@ public sealed class BrokerRestartTests
         async Task MoreWrites(string when)
         {
             var from = acked.ToDictionary(a => a.Key, a => a.Value.Count);
-            await rig.WaitAsync(() => Task.FromResult(acked.All(a => a.Value.Count >= from[a.Key] + 20) || writers.Any(w => w.IsFaulted)), $"20 more writes on every node {when}");
+            try
+            {
+                // Generous: a loaded CI machine runs other fleets beside this one.
+                await rig.WaitAsync(() => Task.FromResult(acked.All(a => a.Value.Count >= from[a.Key] + 20) || writers.Any(w => w.IsFaulted)), $"20 more writes on every node {when}", TimeSpan.FromSeconds(40));
+            }
+            catch (TimeoutException e)
+            {
+                // Which node stalled, and whether it stalled from the start.
+                var progress = string.Join(", ", acked.Select(a => $"{a.Key} {from[a.Key]} → {a.Value.Count}"));
+                throw new TimeoutException($"{e.Message}{Environment.NewLine}acknowledged writes per node: {progress}", e);
+            }
+
             Assert.DoesNotContain(writers, w => w.IsFaulted);
         }
 

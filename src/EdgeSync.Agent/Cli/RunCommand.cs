@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Hosting;
+using EdgeSync.Agent.Storage;
 
 namespace EdgeSync.Agent.Cli;
 
@@ -38,6 +39,11 @@ public static class RunCommand
             {
                 await AgentHost.RunAsync(agentConfig, cancel);
                 return ExitCodes.Ok;
+            }
+            catch (StoreFailedException e)
+            {
+                await stderr.WriteLineAsync($"edgesync: stopped: {e.Message}");
+                return ExitCodes.Failure;
             }
             catch (IOException e)
             {

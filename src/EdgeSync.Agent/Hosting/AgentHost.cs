@@ -6,6 +6,7 @@ using EdgeSync.Agent.Systemd;
 using EdgeSync.Agent.Http;
 using EdgeSync.Agent.Metrics;
 using EdgeSync.Agent.Security;
+using EdgeSync.Agent.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
@@ -21,25 +22,44 @@ public static class AgentHost
 {
     public static async Task RunAsync(AgentConfig config, CancellationToken cancel)
     {
-        using var store = new AgentStore(config, TimeProvider.System);
-        await using var app = Build(config, store);
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSync");
-        if (config.Store.Engine == StoreSection.LiteDb && !StorageFactory.LiteDbAvailable)
+        Exception? failure = null;
+        using (var store = new AgentStore(config, TimeProvider.System))
         {
-            log.LogWarning("The LiteDB engine is not built in yet: data is kept in memory and lost when the agent stops");
+            await using var app = Build(config, store);
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSync");
+            if (config.Store.Engine == StoreSection.LiteDb && !StorageFactory.LiteDbAvailable)
+            {
+                log.LogWarning("The LiteDB engine is not built in yet: data is kept in memory and lost when the agent stops");
+            }
+
+            if (store.Recovery.MovedTo is not null)
+            {
+                log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);
+            }
+
+            // A store that cannot reach its disk refuses every write, and serving on would leave a
+            // node that heartbeats and may lead but applies nothing. Stop instead: the service
+            // manager restarts the agent, and reopening the store replays its write-ahead log.
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            store.Service.Failed += e =>
+            {
+                Volatile.Write(ref failure, e);
+                log.LogCritical("The store failed: {Error}; stopping the agent", e.Message);
+                lifetime.StopApplication();
+            };
+
+            await app.StartAsync(cancel);
+            log.LogInformation(
+                "edgesync {Version} node {Node} serving http://{Listen} (store {Engine} in {DataDir}, fleet '{Fleet}' of {Members})",
+                AgentVersion.Text, config.Node.Id, config.Api.Listen, config.Store.Engine, config.Node.DataDir, config.Fleet.Name, config.Members.Count);
+            await app.WaitForShutdownAsync(cancel);
+            log.LogInformation("edgesync stopping: committing the last batch");
         }
 
-        if (store.Recovery.MovedTo is not null)
+        if (Volatile.Read(ref failure) is { } cause)
         {
-            log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);
+            throw new StoreFailedException($"the store failed ({cause.Message}); every acknowledged write is in its write-ahead log and is replayed at the next start", cause);
         }
-
-        await app.StartAsync(cancel);
-        log.LogInformation(
-            "edgesync {Version} node {Node} serving http://{Listen} (store {Engine} in {DataDir}, fleet '{Fleet}' of {Members})",
-            AgentVersion.Text, config.Node.Id, config.Api.Listen, config.Store.Engine, config.Node.DataDir, config.Fleet.Name, config.Members.Count);
-        await app.WaitForShutdownAsync(cancel);
-        log.LogInformation("edgesync stopping: committing the last batch");
     }
 
     /// <param name="logTo">Where logs go instead of the console (the emulator hosts many agents in one terminal).</param>

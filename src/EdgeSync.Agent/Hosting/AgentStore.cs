@@ -38,6 +38,10 @@ public sealed class AgentStore : IDisposable
             }
 
             Service = new ReplicaService(replica);
+            if (_storage is LiteDbReplicaStorage lite)
+            {
+                lite.FlushFailed += Service.Fail;
+            }
         }
         catch
         {

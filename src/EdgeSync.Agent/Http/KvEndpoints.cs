@@ -110,8 +110,9 @@ public sealed class KvEndpoints(
         {
             result = await store.WriteAsync(write);
         }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or UnauthorizedAccessException)
         {
+            // IOException: this very batch could not reach the disk (the store fails with it).
             throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The store is not accepting writes (it failed or the agent is stopping).");
         }
 

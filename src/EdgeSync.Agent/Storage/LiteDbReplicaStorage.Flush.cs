@@ -50,7 +50,17 @@ public sealed partial class LiteDbReplicaStorage
         _flush = Task.Factory.StartNew(
             () =>
             {
-                WriteToLiteDb(layer, generation);
+                try
+                {
+                    WriteToLiteDb(layer, generation);
+                }
+                catch (Exception e)
+                {
+                    // Said at once, not at the next commit, which may be a long time coming.
+                    FlushFailed?.Invoke(e);
+                    throw;
+                }
+
                 Interlocked.CompareExchange(ref _flushing, null, layer); // LiteDB holds it now: let it go
             },
             CancellationToken.None,

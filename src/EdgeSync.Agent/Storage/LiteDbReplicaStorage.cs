@@ -104,6 +104,12 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Raised on the flushing thread when writing committed changes to LiteDB failed. The changes
+    /// are safe in the write-ahead log, but the store takes no more commits (each would say so).
+    /// </summary>
+    public event Action<Exception>? FlushFailed;
+
     /// <summary>Durable commits: each one fdatasynced the write-ahead log before returning.</summary>
     public long DurableCommits => _log.Syncs;
 

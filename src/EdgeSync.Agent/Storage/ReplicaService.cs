@@ -45,6 +45,17 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     /// </summary>
     public event Action? BatchCommitted;
 
+    /// <summary>
+    /// Raised once, on the thread that found it, when the store fails (a commit or a background
+    /// write to the database could not reach the disk). From then on every write is refused: the
+    /// replica in memory may be ahead of the disk, and only reopening the store (which replays the
+    /// write-ahead log) makes them agree again. So the agent stops and its service manager restarts it.
+    /// </summary>
+    public event Action<Exception>? Failed;
+
+    /// <summary>What made the store fail, or null.</summary>
+    public Exception? Fault => Volatile.Read(ref _fault);
+
     /// <summary>Batches committed so far (each one commit, so at most one log sync). Readable from any thread.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -53,9 +64,9 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
     public Task<T> WriteAsync<T>(Func<Replica, T> operation)
     {
-        if (_fault is not null)
+        if (Fault is { } fault)
         {
-            return Task.FromException<T>(new InvalidOperationException("The store failed and accepts no more writes.", _fault));
+            return Task.FromException<T>(new InvalidOperationException("The store failed and accepts no more writes.", fault));
         }
 
         if (_closed)
@@ -77,6 +88,16 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
         }
 
         return op.Task;
+    }
+
+    /// <summary>Marks the store failed (see <see cref="Failed"/>); only the first cause counts.</summary>
+    public void Fail(Exception cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        if (Interlocked.CompareExchange(ref _fault, cause, null) is null)
+        {
+            Failed?.Invoke(cause);
+        }
     }
 
     public T Read<T>(Func<Replica, T> read)
@@ -157,6 +178,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             }
 
             List<ReplicaChange> changes;
+            Exception? failed = null;
             lock (_gate)
             {
                 foreach (var op in batch)
@@ -173,7 +195,6 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
                 catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
                 {
                     // The in-memory state is now ahead of the disk: refuse everything from here on.
-                    _fault = e;
                     foreach (var op in batch)
                     {
                         op.Fail(e);
@@ -181,11 +202,18 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
                     batch.Clear();
                     _batchChanges.Clear();
-                    continue;
+                    failed = e;
                 }
 
                 changes = [.. _batchChanges];
                 _batchChanges.Clear();
+            }
+
+            if (failed is not null)
+            {
+                // Outside the gate: whoever listens may read the store (its status) while reacting.
+                Fail(failed);
+                continue;
             }
 
             // Push first, then answer the callers: replication starts before the answers are sent.

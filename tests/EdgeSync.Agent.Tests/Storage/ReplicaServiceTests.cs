@@ -107,6 +107,29 @@ public sealed class ReplicaServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_that_cannot_reach_the_disk_fails_the_store_once_and_every_later_write_is_refused()
+    {
+        var storage = new DiskFullStorage();
+        using var service = new ReplicaService(NewReplica(storage));
+        var failures = new List<Exception>();
+        service.Failed += failures.Add;
+        Assert.True((await service.WriteAsync(r => r.Put("k", "1", null))).Ok);
+        Assert.Null(service.Fault);
+
+        storage.Full = true;
+        await Assert.ThrowsAsync<IOException>(() => service.WriteAsync(r => r.Put("k", "2", null)));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => service.WriteAsync(r => r.Put("k", "3", null)));
+        Assert.IsType<IOException>(refused.InnerException);
+
+        storage.Full = false; // room again, but memory may be ahead of the disk: only a restart recovers
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.WriteAsync(r => r.Put("k", "4", null)));
+        service.Fail(new IOException("a later failure"));
+        var only = Assert.Single(failures);
+        Assert.Same(only, service.Fault);
+        Assert.Equal("No space left on device", only.Message);
+    }
+
+    [Fact]
     public async Task After_dispose_writes_are_refused()
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);

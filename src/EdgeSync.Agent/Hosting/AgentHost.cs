@@ -45,7 +45,8 @@ public static class AgentHost
             {
                 Volatile.Write(ref failure, e);
                 log.LogCritical("The store failed: {Error}; stopping the agent", e.Message);
-                lifetime.StopApplication();
+                // Not on this thread (the writer's, or the flush's): stopping callbacks run synchronously.
+                _ = Task.Run(lifetime.StopApplication);
             };
 
             await app.StartAsync(cancel);

@@ -8,8 +8,9 @@ namespace EdgeSync.Benchmarks;
 /// <c>fleet</c>: three <c>edgesync run</c> processes on one Mosquitto. Replication lag p50/p99 from a PUT
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
 /// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000), after <c>--warmup</c>
-/// seconds (2) of the paced load; next to the raw MQTT
-/// limit measured through the same broker first. The PUTs are open-loop (sent on schedule, not after the
+/// seconds (2) of the paced load; next to the raw MQTT limit measured through the same broker first.
+/// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
+/// The PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the write shows in the follower's changes feed
 /// (<c>/v1/changes</c>, one server-sent event per applied update), matched by key.
 /// </summary>
@@ -42,7 +43,7 @@ public static class FleetBenchmark
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
             var measured = (int)(seconds * rate);
-            var lag = await PacedAsync(writer, followers, measured, rate);
+            var lag = await PacedAsync(writer, followers, measured, rate, Text(args, "--timeline"));
             var machine = ProcStat.Machine();
             var busy = (machine.Busy - othersBefore.Machine.Busy) / (machine.Total - othersBefore.Machine.Total);
             var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / measured;
@@ -84,7 +85,7 @@ public static class FleetBenchmark
     /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), with at
     /// most 256 in flight; each one's lag to being applied on every follower.
     /// </summary>
-    private static async Task<LagResult> PacedAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate)
+    private static async Task<LagResult> PacedAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate, string? timeline = null)
     {
         var prefix = $"bench/lag/{Guid.NewGuid():N}/";
         var clock = Stopwatch.StartNew();
@@ -134,6 +135,16 @@ public static class FleetBenchmark
         await stop.CancelAsync();
 
         var lags = seen.SelectMany(visible => visible.Select((v, i) => v - sentAt[i])).ToList();
+        if (timeline is not null)
+        {
+            // Per write, for finding when the slow ones happened (bursts or spread out, writer or follower side).
+            static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+            File.WriteAllLines(timeline, [
+                "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms")),
+                .. Enumerable.Range(0, count).Select(i => string.Join(",", [Ms(sentAt[i]), Ms(putMs[i]), .. seen.Select(v => Ms(v[i] - sentAt[i]))])),
+            ]);
+        }
+
         return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of([.. putMs]), achieved);
     }
 
@@ -225,6 +236,12 @@ public static class FleetBenchmark
 
     private static double Share(SortedDictionary<double, double> buckets, double within) =>
         buckets.TryGetValue(within, out var n) && buckets.TryGetValue(double.PositiveInfinity, out var all) && all > 0 ? n / all : double.NaN;
+
+    private static string? Text(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? Path.GetFullPath(args[i + 1]) : null;
+    }
 
     private static double Num(string[] args, string name, double fallback)
     {

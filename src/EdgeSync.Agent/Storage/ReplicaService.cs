@@ -94,11 +94,13 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     public void Fail(Exception cause)
     {
         ArgumentNullException.ThrowIfNull(cause);
-        if (Interlocked.CompareExchange(ref _fault, cause, null) is null)
+        if (MarkFailed(cause))
         {
             Failed?.Invoke(cause);
         }
     }
+
+    private bool MarkFailed(Exception cause) => Interlocked.CompareExchange(ref _fault, cause, null) is null;
 
     public T Read<T>(Func<Replica, T> read)
     {
@@ -177,8 +179,22 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
                 continue;
             }
 
+            if (Fault is { } fault)
+            {
+                // Queued before the store failed: never run on a replica that may be ahead of its disk.
+                var refused = new InvalidOperationException("The store failed and accepts no more writes.", fault);
+                foreach (var op in batch)
+                {
+                    op.Fail(refused);
+                }
+
+                batch.Clear();
+                continue;
+            }
+
             List<ReplicaChange> changes;
             Exception? failed = null;
+            var first = false;
             lock (_gate)
             {
                 foreach (var op in batch)
@@ -194,7 +210,9 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
                 {
-                    // The in-memory state is now ahead of the disk: refuse everything from here on.
+                    // The in-memory state is now ahead of the disk: refuse everything from here on
+                    // (marked before any caller hears of it, so none can slip a write in after).
+                    first = MarkFailed(e);
                     foreach (var op in batch)
                     {
                         op.Fail(e);
@@ -211,8 +229,12 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
 
             if (failed is not null)
             {
-                // Outside the gate: whoever listens may read the store (its status) while reacting.
-                Fail(failed);
+                if (first)
+                {
+                    // Outside the gate: whoever listens may read the store (its status) while reacting.
+                    Failed?.Invoke(failed);
+                }
+
                 continue;
             }
 

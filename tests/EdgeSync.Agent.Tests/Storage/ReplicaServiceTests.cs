@@ -130,6 +130,36 @@ public sealed class ReplicaServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_queued_before_the_store_failed_is_refused_and_never_runs()
+    {
+        var storage = new DiskFullStorage();
+        using var service = new ReplicaService(NewReplica(storage));
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var blocker = service.WriteAsync(r =>
+        {
+            running.Set();
+            release.Wait(Deadline);
+            return r.Put("first", "1", null);
+        });
+        Assert.True(running.Wait(Deadline), "the first write did not start");
+        var ran = false;
+        var queued = service.WriteAsync(r =>
+        {
+            ran = true;
+            return r.Put("second", "2", null);
+        });
+
+        service.Fail(new IOException("the log could not be flushed to the database"));
+        release.Set();
+        Assert.True((await blocker.WaitAsync(Deadline)).Ok); // its batch was already running: it commits
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => queued.WaitAsync(Deadline));
+        Assert.IsType<IOException>(refused.InnerException);
+        Assert.False(ran);
+        Assert.Null(service.Read(r => r.Get("second").State));
+    }
+
+    [Fact]
     public async Task After_dispose_writes_are_refused()
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);

@@ -47,6 +47,7 @@ public sealed class StatusEndpoints(
 
                 w.WriteNumber("behind", p.Behind);
                 w.WriteNumber("lagMs", (long)p.Lag.TotalMilliseconds);
+                w.WriteString("agent", p.Agent);
                 w.WriteEndObject();
             }
 

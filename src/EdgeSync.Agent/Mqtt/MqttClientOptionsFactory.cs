@@ -17,7 +17,7 @@ internal static class MqttClientOptionsFactory
             .WithKeepAlivePeriod(options.KeepAlive)
             .WithTimeout(options.ConnectTimeout)
             .WithWillTopic(topics.Presence(options.NodeId))
-            .WithWillPayload(new PresenceInfo(options.NodeId, Online: false).ToJson())
+            .WithWillPayload(PresenceInfo.Of(options.NodeId, online: false).ToJson())
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
 

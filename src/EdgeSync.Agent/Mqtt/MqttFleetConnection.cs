@@ -305,7 +305,7 @@ public sealed class MqttFleetConnection : IAsyncDisposable
 
     private MqttApplicationMessage PresenceMessage(bool online) =>
         new MqttApplicationMessageBuilder().WithTopic(Topics.Presence(NodeId))
-            .WithPayload(new PresenceInfo(NodeId, online).ToJson())
+            .WithPayload(PresenceInfo.Of(NodeId, online).ToJson())
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(true).Build();
 
     private void Raise<T>(EventHandler<T>? handler, T value)

@@ -34,6 +34,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private readonly ConcurrentQueue<Action<FleetNode>> _commands = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _reachable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PresenceInfo> _presence = new(StringComparer.Ordinal);
     private EmbeddedBroker? _broker;
     private MqttFleetConnection? _mqtt;
     private MqttSyncTransport? _syncTransport;
@@ -96,8 +97,8 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     public string Partition => _status is { } s ? s.Partition.ToString().ToLowerInvariant() : Solo ? "healthy" : "isolated";
 
     public IReadOnlyList<PeerInfo> Peers => _status is { } s
-        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs, p.Behind, p.Lag))]
-        : [.. _config.Members.Where(m => m != _config.Node.Id).Select(m => new PeerInfo(m, false, null))];
+        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs, p.Behind, p.Lag, AgentOf(p.Id)))]
+        : [.. _config.Members.Where(m => m != _config.Node.Id).Select(m => new PeerInfo(m, false, null, Agent: AgentOf(m)))];
 
     public bool BrokerConnected => _mqtt?.IsConnected ?? false;
 
@@ -251,6 +252,28 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
     private static string RoleName(Role role) => role.ToString().ToLowerInvariant();
 
+    private string? AgentOf(string peer) => _presence.TryGetValue(peer, out var p) ? p.Agent : null;
+
+    /// <summary>
+    /// Keeps what a member announced about itself, and says once per announcement when it speaks
+    /// other message formats: their messages are then dropped both ways, counted, and this line says why.
+    /// </summary>
+    private void Announced(PresenceInfo presence)
+    {
+        if (!_config.Members.Contains(presence.Node, StringComparer.Ordinal))
+        {
+            return; // a stranger on the broker gets no room here
+        }
+
+        var before = _presence.GetValueOrDefault(presence.Node);
+        _presence[presence.Node] = presence;
+        if (presence.WireMismatch() is { } mismatch
+            && (before is null || before.SyncWire != presence.SyncWire || before.FleetWire != presence.FleetWire))
+        {
+            _log.LogWarning("Fleet member {Mismatch}", mismatch);
+        }
+    }
+
     private async Task SoloLoopAsync(CancellationToken stop)
     {
         // A fleet of one still has a main loop: it proves the writer answers, then beats.
@@ -319,6 +342,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
                 break;
             case FleetChannel.Presence when message.From is { } from && PresenceInfo.TryParse(message.Payload.Span, out var presence) && presence is not null:
+                Announced(presence);
                 _fleetInbox.Enqueue(new PresenceChange(from, presence.Online));
                 break;
             case FleetChannel.Direct:

@@ -129,7 +129,8 @@ public static class AgentHost
         services.AddSingleton(store);
         services.AddSingleton(store.Service);
         services.AddSingleton(store.Recovery);
-        services.AddHostedService<RecoveryFence>();
+        services.AddSingleton<RecoveryFence>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecoveryFence>());
         services.AddHostedService<Memory.MemoryTrim>();
         services.AddSingleton<FleetRuntime>();
         services.AddSingleton<IClusterView>(sp => sp.GetRequiredService<FleetRuntime>());

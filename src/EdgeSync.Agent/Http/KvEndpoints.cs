@@ -20,7 +20,8 @@ public sealed class KvEndpoints(
     AgentConfig config,
     RequestGate gate,
     AgentMetrics metrics,
-    Security.StoreRecovery recovery)
+    Security.StoreRecovery recovery,
+    Security.RecoveryFence fence)
 {
     /// <summary>The level a quorum request actually reached, also on its 503 answer.</summary>
     public const string ConsistencyHeader = "EdgeSync-Consistency";
@@ -47,7 +48,7 @@ public sealed class KvEndpoints(
     {
         if (recovery.Fenced)
         {
-            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreRecovering, "This node lost its store and is re-seeding from its peers; writes are accepted once every member has answered (see /v1/status).");
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreRecovering, $"This node lost its store and is re-seeding from its peers; writes are accepted once every member has answered (waiting for {(fence.Awaiting is { Count: > 0 } awaiting ? string.Join(", ", awaiting) : "the last answers")}; see /v1/status).");
         }
     }
 

@@ -13,7 +13,8 @@ public sealed class StatusEndpoints(
     IClusterView cluster,
     ILedStatus leds,
     PrometheusExporter exporter,
-    Security.StoreRecovery recovery)
+    Security.StoreRecovery recovery,
+    Security.RecoveryFence fence)
 {
     private readonly long _started = Stopwatch.GetTimestamp();
 
@@ -75,6 +76,18 @@ public sealed class StatusEndpoints(
             w.WriteBoolean("durable", config.Store.Engine == StoreSection.LiteDb && StorageFactory.LiteDbAvailable);
             w.WriteNumber("batches", store.Batches);
             w.WriteBoolean("recovering", recovery.Fenced);
+            if (recovery.Fenced)
+            {
+                // Whom the fence still waits for: a member gone for good is removed from Fleet:Members.
+                w.WriteStartArray("awaiting");
+                foreach (var member in fence.Awaiting)
+                {
+                    w.WriteStringValue(member);
+                }
+
+                w.WriteEndArray();
+            }
+
             if (recovery.Message is { } recovered)
             {
                 w.WriteString("recovered", recovered);

@@ -58,10 +58,12 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         Assert.Contains("was corrupt", n1.Child.Stderr, StringComparison.Ordinal);
         var store = (await Api.SendAsync(n1.Http, HttpMethod.Get, "v1/status")).Body.GetProperty("store");
         Assert.True(store.GetProperty("recovering").GetBoolean());
+        Assert.Equal(["n2"], store.GetProperty("awaiting").EnumerateArray().Select(m => m.GetString()));
         Assert.Contains("moved corrupt file to", store.GetProperty("recovered").GetString(), StringComparison.Ordinal);
         var refused = await Api.PutAsync(n1.Http, "k/new", "6");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal("store_recovering", refused.Body.GetProperty("error").GetString());
+        Assert.Contains("waiting for n2", refused.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(n1.Http, "k/new")).Status);
 
         // n2 comes back: n1 re-seeds, the fence lifts, and a new write of n1 reaches n2 (a reused
@@ -78,6 +80,7 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         await SecureFleetTests.EventuallyFound(n2Again, "k/new", "6");
         var status = (await Api.SendAsync(n1.Http, HttpMethod.Get, "v1/status")).Body;
         Assert.False(status.GetProperty("store").GetProperty("recovering").GetBoolean());
+        Assert.False(status.GetProperty("store").TryGetProperty("awaiting", out _));
         Assert.True(status.GetProperty("versionVector").GetProperty("n1").GetInt64() >= 6);
         Assert.Contains("Store recovery complete", n1.Child.Stderr, StringComparison.Ordinal);
     }

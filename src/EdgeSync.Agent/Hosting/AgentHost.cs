@@ -158,6 +158,7 @@ public static class AgentHost
         services.AddSingleton<KvEndpoints>();
         services.AddSingleton<ListEndpoint>();
         services.AddSingleton<StatusEndpoints>();
+        services.AddSingleton<BackupEndpoints>();
         services.AddEdgeSyncSystemd();
 
         var app = builder.Build();

@@ -67,6 +67,9 @@ public static class ApiRoutes
         app.MapGet("/v1/kv/{**key}", Guard(kv.GetAsync));
         app.MapDelete("/v1/kv/{**key}", Guard(kv.DeleteAsync));
         app.MapGet("/v1/kv", Guard(list.ListAsync));
+        var backup = app.Services.GetRequiredService<BackupEndpoints>();
+        app.MapGet("/v1/export", Guard(backup.ExportAsync));
+        app.MapPost("/v1/import", Guard(backup.ImportAsync));
         app.MapGet("/v1/changes", Guard(app.Services.GetRequiredService<ChangesEndpoint>().StreamAsync));
         app.MapGet("/v1/status", Guard(status.StatusAsync));
         app.MapGet("/v1/leader", Guard(status.LeaderAsync));

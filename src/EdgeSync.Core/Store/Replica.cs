@@ -120,6 +120,13 @@ public sealed class Replica
     }
 
     /// <summary>
+    /// Every stored record in key order, tombstones included (an export must keep deletes deleted),
+    /// starting after <paramref name="startAfter"/>.
+    /// </summary>
+    public IReadOnlyList<KeyState> Export(string prefix, string? startAfter, int limit) =>
+        [.. _storage.List(prefix, startAfter, limit).Take(limit)];
+
+    /// <summary>
     /// Merge a state received from a peer. Idempotent and order-independent. In repair mode
     /// (Merkle path) versions are judged by the key's context alone, since the divergence being
     /// repaired may be one the node-wide record of applied updates cannot see. A causally stable

@@ -74,6 +74,21 @@ public sealed class BackupApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(dst, "b/a")).Status);
     }
 
+    [Fact]
+    public async Task An_export_of_several_pages_has_every_key_once_in_order_and_imports_whole()
+    {
+        var keys = Enumerable.Range(0, 1_234).Select(i => $"many/{i:D5}").ToList();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, _) =>
+            Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(_source.Http, key, "1")).Status));
+
+        var lines = (await _source.Http.GetStringAsync("v1/export?prefix=many/")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(keys, lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()));
+
+        var imported = await ImportAsync(string.Join('\n', lines)); // no newline after the last line
+        Assert.Equal(keys.Count, imported.Body.GetProperty("changed").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync(_target.Http, keys[^1])).Status);
+    }
+
     [Theory]
     [InlineData("not json", "is not JSON")]
     [InlineData("[1,2]", "is not a JSON object")]

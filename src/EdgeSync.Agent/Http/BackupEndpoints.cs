@@ -56,39 +56,60 @@ public sealed class BackupEndpoints(ReplicaService store, AgentConfig config)
 
         var reader = ctx.Request.BodyReader;
         var batch = new List<KeyState>(ImportBatch);
-        long line = 0, applied = 0, unchanged = 0;
+        long line = 0, keys = 0, changed = 0;
+
+        async Task ApplyBatchAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            changed += await StoreWrites.WriteAsync(store, r => batch.Count(s => r.Apply(s) == ApplyOutcome.Changed));
+            keys += batch.Count;
+            batch.Clear();
+        }
+
+        // A bad line ends the import, after the lines before it are applied.
+        async Task TakeAsync(ReadOnlySequence<byte> bytes)
+        {
+            line++;
+            if (IsBlank(bytes))
+            {
+                return;
+            }
+
+            if (Problem(bytes, out var state) is { } problem)
+            {
+                await ApplyBatchAsync();
+                throw Refused(line, problem, keys);
+            }
+
+            batch.Add(state!);
+            if (batch.Count == ImportBatch)
+            {
+                await ApplyBatchAsync();
+            }
+        }
+
         while (true)
         {
             var read = await reader.ReadAsync(ctx.RequestAborted);
             var buffer = read.Buffer;
             while (TryTakeLine(ref buffer, out var bytes))
             {
-                line++;
-                if (!IsBlank(bytes))
-                {
-                    batch.Add(await ParseOrRefuseAsync(bytes, line, batch, applied + unchanged));
-                }
-
-                if (batch.Count == ImportBatch)
-                {
-                    (applied, unchanged) = Add(await ApplyAsync(batch), applied, unchanged);
-                }
+                await TakeAsync(bytes);
             }
 
             if (buffer.Length > config.Api.MaxRequestBytes)
             {
-                var before = applied + unchanged + (await ApplyAsync(batch)).Total;
-                throw Refused(line + 1, $"is longer than Api:MaxRequestBytes ({config.Api.MaxRequestBytes} bytes)", before);
+                await ApplyBatchAsync();
+                throw Refused(line + 1, $"is longer than Api:MaxRequestBytes ({config.Api.MaxRequestBytes} bytes)", keys);
             }
 
             if (read.IsCompleted)
             {
-                if (!IsBlank(buffer))
-                {
-                    line++;
-                    batch.Add(await ParseOrRefuseAsync(buffer, line, batch, applied + unchanged)); // a last line without '\n'
-                }
-
+                await TakeAsync(buffer); // a last line without '\n'
                 reader.AdvanceTo(buffer.End);
                 break;
             }
@@ -96,17 +117,13 @@ public sealed class BackupEndpoints(ReplicaService store, AgentConfig config)
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
 
-        if (batch.Count > 0)
-        {
-            (applied, unchanged) = Add(await ApplyAsync(batch), applied, unchanged);
-        }
-
+        await ApplyBatchAsync();
         await JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("keys", applied + unchanged);
-            w.WriteNumber("changed", applied);
-            w.WriteNumber("unchanged", unchanged);
+            w.WriteNumber("keys", keys);
+            w.WriteNumber("changed", changed);
+            w.WriteNumber("unchanged", keys - changed);
             w.WriteEndObject();
         });
     }
@@ -123,45 +140,6 @@ public sealed class BackupEndpoints(ReplicaService store, AgentConfig config)
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>A bad line ends the import, after the lines before it are applied.</summary>
-    private async Task<KeyState> ParseOrRefuseAsync(ReadOnlySequence<byte> bytes, long line, List<KeyState> batch, long done)
-    {
-        var problem = Problem(bytes, out var state);
-        if (problem is null)
-        {
-            return state!;
-        }
-
-        var before = done + (await ApplyAsync(batch)).Total;
-        throw Refused(line, problem, before);
-    }
-
-    private static (long Applied, long Unchanged) Add((int Changed, int Same, int Total) outcome, long applied, long unchanged) =>
-        (applied + outcome.Changed, unchanged + outcome.Same);
-
-    private async Task<(int Changed, int Same, int Total)> ApplyAsync(List<KeyState> batch)
-    {
-        if (batch.Count == 0)
-        {
-            return (0, 0, 0);
-        }
-
-        var states = batch.ToArray();
-        batch.Clear();
-        try
-        {
-            return await store.WriteAsync(r =>
-            {
-                var changed = states.Count(s => r.Apply(s) == ApplyOutcome.Changed);
-                return (changed, states.Length - changed, states.Length);
-            });
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or UnauthorizedAccessException)
-        {
-            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The store is not accepting writes (it failed or the agent is stopping).");
-        }
     }
 
     /// <summary>What is wrong with one line, or null with its state.</summary>

@@ -106,17 +106,7 @@ public sealed class KvEndpoints(
     {
         await gate.PrepareAsync(ctx, opts);
         var started = Stopwatch.GetTimestamp();
-        WriteResult result;
-        try
-        {
-            result = await store.WriteAsync(write);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or UnauthorizedAccessException)
-        {
-            // IOException: this very batch could not reach the disk (the store fails with it).
-            throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The store is not accepting writes (it failed or the agent is stopping).");
-        }
-
+        var result = await StoreWrites.WriteAsync(store, write);
         if (!result.Ok)
         {
             throw Refused(result);

@@ -66,7 +66,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     {
         if (Fault is { } fault)
         {
-            return Task.FromException<T>(new InvalidOperationException("The store failed and accepts no more writes.", fault));
+            return Task.FromException<T>(Refusal(fault));
         }
 
         if (_closed)
@@ -99,6 +99,8 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             Failed?.Invoke(cause);
         }
     }
+
+    private static InvalidOperationException Refusal(Exception fault) => new("The store failed and accepts no more writes.", fault);
 
     private bool MarkFailed(Exception cause) => Interlocked.CompareExchange(ref _fault, cause, null) is null;
 
@@ -182,7 +184,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             if (Fault is { } fault)
             {
                 // Queued before the store failed: never run on a replica that may be ahead of its disk.
-                var refused = new InvalidOperationException("The store failed and accepts no more writes.", fault);
+                var refused = Refusal(fault);
                 foreach (var op in batch)
                 {
                     op.Fail(refused);

@@ -89,6 +89,8 @@ public static class FleetBenchmark
     {
         var prefix = $"bench/lag/{Guid.NewGuid():N}/";
         var clock = Stopwatch.StartNew();
+        // Wall-clock anchor of the timeline, only for lining it up with other recordings of the same run.
+        var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var sentAt = new double[count];
         var putMs = new double[count];
         using var stop = new CancellationTokenSource();
@@ -140,6 +142,7 @@ public static class FleetBenchmark
             // Per write, for finding when the slow ones happened (bursts or spread out, writer or follower side).
             static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
             File.WriteAllLines(timeline, [
+                $"# start_unix_ms={startUnixMs}",
                 "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms")),
                 .. Enumerable.Range(0, count).Select(i => string.Join(",", [Ms(sentAt[i]), Ms(putMs[i]), .. seen.Select(v => Ms(v[i] - sentAt[i]))])),
             ]);

@@ -102,7 +102,7 @@ public static class AntiEntropyBenchmark
 
     private static SyncEngine Engine(Replica replica, Wire net, SyncOptions options)
     {
-        var id = replica.NodeIdValue;
+        var id = replica.Actor;
         var engine = new SyncEngine(id, "bench", options, new InlineReplicaAccess(replica), net.Attach(id), () => ["a", "b"], TimeProvider.System, new Random(1));
         engine.Start();
         return engine;

@@ -22,19 +22,20 @@ public sealed class AgentStore : IDisposable
         try
         {
             Recovery = StoreRecovery.Resume(config.Node.DataDir);
+            var path = Path.Combine(config.Node.DataDir, StorageFactory.DatabaseFile);
+            var fresh = !File.Exists(path);
             Replica replica;
             try
             {
-                replica = OpenReplica(config, time);
+                replica = OpenReplica(config, time, fresh);
             }
             catch (Exception e) when (config.Store.Engine == StoreSection.LiteDb && LiteDbReplicaStorage.IsCorruption(e))
             {
                 // A corrupt file is moved aside, never deleted; the node starts empty and re-seeds from its peers.
                 (_storage as IDisposable)?.Dispose();
-                var path = Path.Combine(config.Node.DataDir, StorageFactory.DatabaseFile);
                 Recovery = StoreRecovery.MoveAside(config.Node.DataDir, path, LiteDbReplicaStorage.CompanionFilesOf(path), time);
                 CorruptionError = e.Message;
-                replica = OpenReplica(config, time);
+                replica = OpenReplica(config, time, freshStore: true);
             }
 
             Service = new ReplicaService(replica);
@@ -62,10 +63,17 @@ public sealed class AgentStore : IDisposable
     /// <summary>What was wrong with the file that was moved aside.</summary>
     public string? CorruptionError { get; }
 
-    private Replica OpenReplica(AgentConfig config, TimeProvider time)
+    /// <summary>The origin this node's updates carry in this store's lifetime (see <see cref="ReplicaActor"/>).</summary>
+    public string Actor => Service.Read(r => r.Actor);
+
+    private Replica OpenReplica(AgentConfig config, TimeProvider time, bool freshStore)
     {
+        // The actor is settled (and durable) before the store can take a write.
+        var actor = config.Store.Engine == StoreSection.LiteDb
+            ? ReplicaActor.Resolve(config.Node.DataDir, config.Node.Id, freshStore)
+            : ReplicaActor.New(config.Node.Id);
         _storage = StorageFactory.Create(config.Store, config.Node.DataDir);
-        return new Replica(config.Node.Id, _storage, config.Store.ToStoreOptions(), time);
+        return new Replica(actor, _storage, config.Store.ToStoreOptions(), time);
     }
 
     public void Dispose()

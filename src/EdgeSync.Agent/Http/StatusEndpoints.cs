@@ -20,12 +20,13 @@ public sealed class StatusEndpoints(
 
     public Task StatusAsync(HttpContext ctx)
     {
-        var (keys, vector) = store.Read(r => (r.LiveKeys, r.Applied.ToBaseVector()));
+        var (keys, vector, actor) = store.Read(r => (r.LiveKeys, r.Applied.ToBaseVector(), r.Actor));
         var leader = cluster.Leader;
         return JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteString("nodeId", config.Node.Id);
+            w.WriteString("actor", actor); // the origin this store's updates carry in versionVector and contexts
             w.WriteString("fleet", config.Fleet.Name);
             w.WriteString("role", leader.Role);
             w.WriteString("leader", leader.Leader);

@@ -172,6 +172,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             random,
             Logs.CreateLogger("EdgeSync.Mqtt"));
         _syncTransport = new MqttSyncTransport(_mqtt, _log, _auth);
+        var ownsNodeId = _store.Read(r => r.Actor) == _config.Node.Id;
         _engine = new SyncEngine(
             _config.Node.Id,
             _config.Fleet.Name,
@@ -187,8 +188,9 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             _time,
             random)
         {
-            // A store being re-seeded after corruption lacks some of its own writes: ask for them too.
-            HoldsOwnUpdates = () => !_recovery.Fenced,
+            // Peers skip updates whose origin is the requester's node id. Only a store whose updates carry
+            // that id (one from before actor ids) holds all of them, and not while re-seeded after corruption.
+            HoldsOwnUpdates = () => !_recovery.Fenced && ownsNodeId,
         };
         var options = new FleetOptions
         {

@@ -16,14 +16,16 @@ public sealed class Replica
     private readonly Dictionary<string, VersionVector> _armed = new(StringComparer.Ordinal);
     private bool _metaDirty;
 
-    public Replica(string nodeId, IReplicaStorage storage, StoreOptions options, TimeProvider time)
+    /// <param name="actor">The origin of this replica's own updates: the node id, or one made unique to
+    /// this store, so that a node with a new store never numbers its updates like the ones it lost.</param>
+    public Replica(string actor, IReplicaStorage storage, StoreOptions options, TimeProvider time)
     {
-        if (!NodeId.IsValid(nodeId))
+        if (!NodeId.IsValid(actor))
         {
-            throw new ArgumentException($"Node id must be {NodeId.Rule}.", nameof(nodeId));
+            throw new ArgumentException($"Node id must be {NodeId.Rule}.", nameof(actor));
         }
 
-        NodeIdValue = nodeId;
+        Actor = actor;
         _storage = storage;
         Options = options;
         var meta = storage.LoadMeta();
@@ -40,7 +42,8 @@ public sealed class Replica
         }
     }
 
-    public string NodeIdValue { get; }
+    /// <summary>The origin of this replica's own updates.</summary>
+    public string Actor { get; }
 
     public StoreOptions Options { get; }
 
@@ -306,20 +309,20 @@ public sealed class Replica
         // The dot takes the node-wide sequence, never a per-key count: after a key is purged its
         // per-key history is gone, and a restarted count would reuse dots that replicas still
         // holding the tombstone have in their contexts (they would drop the new write).
-        var seq = Applied.MaxOf(NodeIdValue) + 1;
-        var dot = new Dot(NodeIdValue, seq);
+        var seq = Applied.MaxOf(Actor) + 1;
+        var dot = new Dot(Actor, seq);
         var fresh = new Sibling(dot, seq, Clock.Now(), json, VersionVector.Empty);
         var next = KeyStateOps.Write(local, clientContext, fresh, policy);
 
         // Claim every earlier dot of this node for the key, which keeps the context a compact
         // prefix: each such version is held here, superseded here, or was purged as stable.
-        next.Context.AddPrefix(NodeIdValue, seq);
-        Applied.Add(NodeIdValue, seq);
+        next.Context.AddPrefix(Actor, seq);
+        Applied.Add(Actor, seq);
         _metaDirty = true;
         Stats.LocalWrites++;
         Store(local.IsEmpty ? null : local, next);
         Changed?.Invoke(new ReplicaChange(json is null ? ChangeKind.LocalDelete : ChangeKind.LocalWrite, key, next, 0));
-        return new WriteResult(WriteStatus.Ok, null, next, new Dot(NodeIdValue, seq));
+        return new WriteResult(WriteStatus.Ok, null, next, new Dot(Actor, seq));
     }
 
     private void Store(KeyState? before, KeyState after)

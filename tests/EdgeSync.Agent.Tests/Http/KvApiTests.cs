@@ -143,8 +143,9 @@ public sealed class KvApiTests(AgentFixture fixture)
     public async Task A_read_waits_for_a_token_that_becomes_covered_by_a_later_write()
     {
         var status = await Api.SendAsync(Http, HttpMethod.Get, "v1/status");
-        var next = (status.Body.GetProperty("versionVector").TryGetProperty("test-node", out var seq) ? seq.GetInt64() : 0) + 1;
-        var ahead = DotSet.Of(new Dot("test-node", next)).Encode();
+        var actor = status.Body.GetProperty("actor").GetString()!;
+        var next = (status.Body.GetProperty("versionVector").TryGetProperty(actor, out var seq) ? seq.GetInt64() : 0) + 1;
+        var ahead = DotSet.Of(new Dot(actor, next)).Encode();
 
         var read = Api.SendAsync(Http, HttpMethod.Get, "v1/kv/sess/wait?timeout=20s", null, ("EdgeSync-Session", ahead));
         Assert.False(read.IsCompleted);

@@ -7,8 +7,8 @@ namespace EdgeSync.Agent.Tests.Security;
 
 /// <summary>
 /// A node whose LiteDB file is found corrupt at start-up moves it aside, starts empty, re-seeds from
-/// its peers, and refuses local writes until it has heard from every other member — otherwise it
-/// would reuse its own old update numbers and its peers would drop its new writes as already seen.
+/// its peers under a new actor (so it cannot reuse its own old update numbers, which its peers would
+/// drop as already seen), and refuses local writes until it has heard from every other member.
 /// </summary>
 public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
 {
@@ -30,6 +30,7 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         var n2Dir = Path.Combine(_dir.Path, "n2");
         var n1 = await StartAsync(n1Dir, "n1");
         var n2 = await StartAsync(n2Dir, "n2");
+        var oldActor = (await Api.SendAsync(n1.Http, HttpMethod.Get, "v1/status")).Body.GetProperty("actor").GetString()!;
         for (var i = 1; i <= 5; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, $"k/{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Status);
@@ -81,7 +82,10 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         var status = (await Api.SendAsync(n1.Http, HttpMethod.Get, "v1/status")).Body;
         Assert.False(status.GetProperty("store").GetProperty("recovering").GetBoolean());
         Assert.False(status.GetProperty("store").TryGetProperty("awaiting", out _));
-        Assert.True(status.GetProperty("versionVector").GetProperty("n1").GetInt64() >= 6);
+        var actor = status.GetProperty("actor").GetString()!;
+        Assert.NotEqual(oldActor, actor);
+        Assert.Equal(5, status.GetProperty("versionVector").GetProperty(oldActor).GetInt64());
+        Assert.Equal(1, status.GetProperty("versionVector").GetProperty(actor).GetInt64());
         Assert.Contains("Store recovery complete", n1.Child.Stderr, StringComparison.Ordinal);
     }
 

@@ -35,13 +35,16 @@ public sealed class AgentClient : IDisposable
         "v1/kv/" + KeyPath.Encode(key) + (string.IsNullOrEmpty(query) ? string.Empty : "?" + query);
 
     /// <summary>Send a request; returns the JSON answer of a 2xx, throws <see cref="CliFailure"/> otherwise.</summary>
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, IDictionary<string, string>? headers, CancellationToken cancel)
+    public Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, IDictionary<string, string>? headers, CancellationToken cancel) =>
+        SendAsync(method, path, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), headers, cancel);
+
+    /// <summary>Send a request with any body (the caller's, disposed with the request).</summary>
+    public Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent content, CancellationToken cancel) =>
+        SendAsync(method, path, content, null, cancel);
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, IDictionary<string, string>? headers, CancellationToken cancel)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
+        using var request = new HttpRequestMessage(method, path) { Content = content };
 
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {

@@ -15,7 +15,7 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(EmulateCommand.Build());
         var client = new ClientOptions();
-        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(WatchCommand.Build(client)))
+        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(WatchCommand.Build(client)).Concat(BackupCommands.Build(client)))
         {
             root.Subcommands.Add(command);
         }

@@ -76,9 +76,12 @@ public sealed class ClientOptions
         command.Options.Add(Timeout);
     }
 
-    public AgentClient Create(ParseResult parse)
+    public AgentClient Create(ParseResult parse) => Create(parse, TimeSpan.FromSeconds(30));
+
+    /// <summary>With <paramref name="unlessGiven"/> as the limit when <c>--timeout</c> is not given.</summary>
+    public AgentClient Create(ParseResult parse, TimeSpan unlessGiven)
     {
-        var timeout = TimeSpan.FromSeconds(30);
+        var timeout = unlessGiven;
         if (parse.GetValue(Timeout) is { } t && !Config.DurationText.TryParse(t, out timeout))
         {
             throw new CliFailure($"--timeout must be {Config.DurationText.Hint} (got '{t}')", ExitCodes.Usage);

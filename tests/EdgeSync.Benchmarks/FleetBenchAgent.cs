@@ -103,7 +103,7 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await Http.GetStringAsync("v1/status"))!;
 
     /// <summary>How many of <paramref name="writer"/>'s updates this node has applied (contiguously).</summary>
-    public async Task<long> AppliedFromAsync(string writer) => (long?)(await StatusAsync())["versionVector"]?[writer] ?? 0;
+    public async Task<long> AppliedFromAsync(string actor) => (long?)(await StatusAsync())["versionVector"]?[actor] ?? 0;
 
     public async ValueTask DisposeAsync()
     {

@@ -189,7 +189,8 @@ public static class FleetBenchmark
 
     private static async Task<(double Replicated, double Local)> ThroughputAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int writes, int concurrency)
     {
-        var target = await writer.AppliedFromAsync(writer.Id) + writes;
+        var actor = (string)(await writer.StatusAsync())["actor"]!; // the origin the writer's updates carry
+        var target = await writer.AppliedFromAsync(actor) + writes;
         var next = -1;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
@@ -202,7 +203,7 @@ public static class FleetBenchmark
             }
         }));
         var local = writes / clock.Elapsed.TotalSeconds;
-        await Until(async () => (await Task.WhenAll(followers.Select(f => f.AppliedFromAsync(writer.Id)))).All(a => a >= target), "followers applied every write");
+        await Until(async () => (await Task.WhenAll(followers.Select(f => f.AppliedFromAsync(actor)))).All(a => a >= target), "followers applied every write");
         return (writes / clock.Elapsed.TotalSeconds, local);
     }
 

@@ -22,7 +22,7 @@ public sealed class ClientOptions
 
     public Option<string?> Timeout { get; } = new("--timeout")
     {
-        Description = "How long to wait for the agent, e.g. 10s (default 30s)",
+        Description = "How long to wait for the agent, e.g. 10s (default 30s; export and import: no limit)",
         HelpName = "DURATION",
     };
 

@@ -112,7 +112,16 @@ public sealed class ReplicaServiceTests : IDisposable
         var storage = new DiskFullStorage();
         using var service = new ReplicaService(NewReplica(storage));
         var failures = new List<Exception>();
-        service.Failed += failures.Add;
+        var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        service.Failed += e =>
+        {
+            lock (failures)
+            {
+                failures.Add(e);
+            }
+
+            reported.TrySetResult();
+        };
         Assert.True((await service.WriteAsync(r => r.Put("k", "1", null))).Ok);
         Assert.Null(service.Fault);
 
@@ -123,8 +132,15 @@ public sealed class ReplicaServiceTests : IDisposable
 
         storage.Full = false; // room again, but memory may be ahead of the disk: only a restart recovers
         await Assert.ThrowsAsync<InvalidOperationException>(() => service.WriteAsync(r => r.Put("k", "4", null)));
+        // The event is raised by the writer after it has answered the batch's callers: wait for it.
+        await reported.Task.WaitAsync(Deadline);
         service.Fail(new IOException("a later failure"));
-        var only = Assert.Single(failures);
+        Exception only;
+        lock (failures)
+        {
+            only = Assert.Single(failures);
+        }
+
         Assert.Same(only, service.Fault);
         Assert.Equal("No space left on device", only.Message);
     }

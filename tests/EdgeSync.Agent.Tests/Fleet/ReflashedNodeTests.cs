@@ -17,11 +17,17 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
     private readonly MosquittoBroker _broker = new();
+    private AgentProcess? _running; // stopped here too when an assertion fails midway
 
     public Task InitializeAsync() => _broker.StartAsync();
 
     public async Task DisposeAsync()
     {
+        if (_running is not null)
+        {
+            await _running.DisposeAsync();
+        }
+
         await _broker.DisposeAsync();
         _dir.Dispose();
     }
@@ -31,7 +37,7 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
     {
         var n1Dir = Path.Combine(_dir.Path, "n1");
         await using var n2 = await StartAsync(Path.Combine(_dir.Path, "n2"), "n2", _broker.Port);
-        var n1 = await StartAsync(n1Dir, "n1", _broker.Port);
+        var n1 = _running = await StartAsync(n1Dir, "n1", _broker.Port);
         var oldActor = await ActorOf(n1);
         Assert.StartsWith("n1.", oldActor, StringComparison.Ordinal);
         for (var i = 1; i <= 3; i++)
@@ -42,17 +48,19 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
         await SecureFleetTests.EventuallyFound(n2, "k/3", "3");
         Assert.Equal(0, await n1.StopAsync());
         await n1.DisposeAsync();
+        _running = null;
 
         // The card is reflashed: same node id, nothing on disk. It comes up with no broker in reach
         // and takes blind writes before it has heard of anything it wrote before.
         Directory.Delete(n1Dir, recursive: true);
-        n1 = await StartAsync(n1Dir, "n1", FreePort.Next());
+        n1 = _running = await StartAsync(n1Dir, "n1", FreePort.Next());
         var newActor = await ActorOf(n1);
         Assert.NotEqual(oldActor, newActor);
         Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, "k/1", "\"after reflash\"")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, "k/new", "\"new\"")).Status);
         Assert.Equal(0, await n1.StopAsync());
         await n1.DisposeAsync();
+        _running = null;
 
         // Back on the fleet's broker, with the same store: the actor is kept, and both nodes end with
         // both writes of k/1 (concurrent: the reflashed node had not seen the old one) and k/new.

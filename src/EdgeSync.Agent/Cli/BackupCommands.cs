@@ -42,7 +42,7 @@ public static class BackupCommands
 
                 File.Move(partial, file, overwrite: true);
             }
-            catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new CliFailure($"cannot write {file}: {e.Message}");
             }
@@ -96,18 +96,27 @@ public static class BackupCommands
     private static async Task<long> CopyLinesAsync(StreamReader reader, TextWriter target, CancellationToken cancel)
     {
         long lines = 0;
-        try
+        while (true)
         {
-            while (await reader.ReadLineAsync(cancel) is { } line)
+            string? line;
+            try
             {
-                await target.WriteLineAsync(line);
-                lines++;
+                line = await reader.ReadLineAsync(cancel);
             }
-        }
-        catch (IOException e)
-        {
-            // The agent stopped mid-stream (the response ended before its last chunk).
-            throw new CliFailure($"the export broke off after {lines} keys ({e.Message})");
+            catch (IOException e)
+            {
+                // The agent stopped mid-stream (the response ended before its last chunk). Only reading
+                // is caught here: a failed write (a full disk) is the caller's "cannot write".
+                throw new CliFailure($"the export broke off after {lines} keys ({e.Message})");
+            }
+
+            if (line is null)
+            {
+                break;
+            }
+
+            await target.WriteLineAsync(line);
+            lines++;
         }
 
         await target.FlushAsync(cancel);

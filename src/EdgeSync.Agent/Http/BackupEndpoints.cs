@@ -26,17 +26,26 @@ public sealed class BackupEndpoints(ReplicaService store, AgentConfig config)
         var prefix = (string?)ctx.Request.Query["prefix"] ?? string.Empty;
         ctx.Response.StatusCode = StatusCodes.Status200OK;
         ctx.Response.ContentType = "application/x-ndjson";
+        // One page's lines are written into one buffer and sent as they are: no strings in between.
+        var buffer = new ArrayBufferWriter<byte>();
+        using var line = new Utf8JsonWriter(buffer);
         string? after = null;
         while (true)
         {
             var page = store.Read(r => r.Export(prefix, after, Page));
-            var text = new StringBuilder();
+            buffer.ResetWrittenCount();
             foreach (var state in page)
             {
-                text.Append(Line(state)).Append('\n');
+                line.Reset(buffer);
+                line.WriteStartObject();
+                line.WriteString("key", state.Key);
+                line.WriteBase64String("state", KeyStateCodec.Encode(state));
+                line.WriteEndObject();
+                line.Flush();
+                buffer.Write("\n"u8);
             }
 
-            await ctx.Response.WriteAsync(text.ToString(), ctx.RequestAborted);
+            await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted);
             if (page.Count < Page)
             {
                 return;
@@ -126,20 +135,6 @@ public sealed class BackupEndpoints(ReplicaService store, AgentConfig config)
             w.WriteNumber("unchanged", keys - changed);
             w.WriteEndObject();
         });
-    }
-
-    public static string Line(KeyState state)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("key", state.Key);
-            w.WriteBase64String("state", KeyStateCodec.Encode(state));
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>What is wrong with one line, or null with its state.</summary>

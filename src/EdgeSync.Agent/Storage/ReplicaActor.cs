@@ -36,7 +36,7 @@ public static class ReplicaActor
 
         // A kept database without the file predates actor ids: its updates already carry the node id.
         // Anything else (new store, damaged file, another node's actor) gets a new actor: always safe.
-        var actor = !freshStore && kept is null && !File.Exists(path) ? nodeId : New(nodeId);
+        var actor = !freshStore && kept is null ? nodeId : New(nodeId);
         Write(path, actor);
         return actor;
     }
@@ -62,15 +62,16 @@ public static class ReplicaActor
     private static string Stem(string nodeId) =>
         nodeId.Length > NodeId.MaxLength - SuffixLength - 1 ? nodeId[..(NodeId.MaxLength - SuffixLength - 1)] : nodeId;
 
+    /// <summary>The file's text; null only when there is no file (unreadable counts as damaged: empty).</summary>
     private static string? Read(string path)
     {
         try
         {
             return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return string.Empty;
         }
     }
 

@@ -70,6 +70,26 @@ public sealed class FailureDetector
 
     public IEnumerable<string> Peers => _peers.Keys;
 
+    /// <summary>
+    /// The earliest timestamp after <paramref name="now"/> at which a peer heard so far falls silent
+    /// long enough to be suspected; <see cref="long.MaxValue"/> if none.
+    /// </summary>
+    public long NextDue(long now)
+    {
+        var due = long.MaxValue;
+        foreach (var track in _peers.Values)
+        {
+            if (!track.Offline && track.Last is { } last)
+            {
+                // IsReachable allows a silence of exactly the timeout, so the change comes just after it.
+                var suspectedAt = last + (long)(Timeout(track) / 1000 * _time.TimestampFrequency) + 1;
+                due = Deadlines.Earliest(now, due, suspectedAt);
+            }
+        }
+
+        return due;
+    }
+
     private double Timeout(PeerTrack track)
     {
         var floor = 3 * _interval.TotalMilliseconds;

@@ -80,6 +80,18 @@ public sealed class FleetNode
         Election.Tick(Partition is PartitionState.Healthy or PartitionState.Degraded);
     }
 
+    /// <summary>
+    /// The earliest timestamp after now at which <see cref="Tick"/> has work or the status changes by
+    /// itself: the next heartbeat, a leader's ping or lease end, an election deadline, a peer's silence
+    /// turning into suspicion. A host can sleep until then (and until a message or broker change comes)
+    /// instead of ticking on a short period; <see cref="long.MaxValue"/> if nothing is due.
+    /// </summary>
+    public long NextDue()
+    {
+        var now = _time.GetTimestamp();
+        return Deadlines.Earliest(now, _nextHeartbeatAt, Election.NextDue(now), Detector.NextDue(now));
+    }
+
     public void Handle(FleetMessage message)
     {
         if (string.Equals(message.From, _self, StringComparison.Ordinal) || !_options.Members.Contains(message.From, StringComparer.Ordinal))

@@ -104,6 +104,14 @@ public sealed class LeaderElection
         StartPreVote();
     }
 
+    /// <summary>
+    /// The earliest timestamp after <paramref name="now"/> at which <see cref="Tick"/> would act or
+    /// the role, lease or named leader changes by itself; <see cref="long.MaxValue"/> if none.
+    /// </summary>
+    public long NextDue(long now) => Role == Role.Leader
+        ? Deadlines.Earliest(now, _nextPingAt, _leaseUntil, Math.Max(_leaseUntil, _leaderSince) + Ticks(_options.ElectionTimeoutMin))
+        : Deadlines.Earliest(now, _electionDeadline, _lastLeaderContact is { } contact ? contact + Ticks(_options.ElectionTimeoutMax) : 0);
+
     public void Handle(FleetMessage message)
     {
         switch (message)

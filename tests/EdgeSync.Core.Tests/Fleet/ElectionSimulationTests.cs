@@ -22,6 +22,45 @@ public sealed class ElectionSimulationTests
         }
     }
 
+    /// <summary>
+    /// The agent sleeps until <see cref="FleetNode.NextDue"/> or a message instead of ticking every few
+    /// milliseconds; the same properties must hold when nodes are ticked only then.
+    /// </summary>
+    [Fact]
+    public void Safety_and_liveness_hold_when_nodes_tick_only_when_due()
+    {
+        for (var seed = 1; seed <= SeedCount / 2; seed++)
+        {
+            RunScenario(seed, tickWhenDue: true);
+        }
+    }
+
+    [Fact]
+    public void Ticking_only_when_due_elects_and_fails_over_with_a_fraction_of_the_ticks()
+    {
+        var sim = new FleetSimulation(7, 3, dropRate: 0, tickWhenDue: true);
+        sim.RunFor(TimeSpan.FromSeconds(3));
+        var first = Assert.Single(sim.LeasedLeaders);
+
+        var quiet = sim.Ticks;
+        sim.RunFor(TimeSpan.FromSeconds(10));
+        var steps = 3 * (TimeSpan.FromSeconds(10) / FleetSimulation.Step);
+        Assert.InRange(sim.Ticks - quiet, 1, steps / 3); // pings, heartbeats and their answers, not every 10 ms step
+        Assert.Equal(first.Id, Assert.Single(sim.LeasedLeaders).Id);
+
+        sim.Partition = [[first.Id], [.. sim.Nodes.Where(n => n != first).Select(n => n.Id)]];
+        sim.RunFor(TimeSpan.FromSeconds(3));
+        var second = Assert.Single(sim.LeasedLeaders);
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal(PartitionState.Minority, first.Fleet!.Partition);
+        Assert.Null(first.Fleet.Status().Leader);
+
+        sim.Partition = null;
+        sim.RunFor(TimeSpan.FromSeconds(3));
+        Assert.All(sim.Nodes, n => Assert.Equal(PartitionState.Healthy, n.Fleet!.Partition));
+        Assert.All(sim.Nodes, n => Assert.Equal(second.Id, n.Fleet!.Status().Leader));
+    }
+
     [Fact]
     public void DebugSeed()
     {
@@ -91,10 +130,10 @@ public sealed class ElectionSimulationTests
         Assert.NotEqual(leader.Id, Assert.Single(sim.LeasedLeaders).Id);
     }
 
-    private static string RunScenario(int seed)
+    private static string RunScenario(int seed, bool tickWhenDue = false)
     {
         var random = new Random(seed);
-        var sim = new FleetSimulation(seed, random.Next(2) == 0 ? 3 : 5);
+        var sim = new FleetSimulation(seed, random.Next(2) == 0 ? 3 : 5, tickWhenDue: tickWhenDue);
         sim.RunFor(TimeSpan.FromSeconds(2));
         for (var i = 0; i < 12; i++)
         {

@@ -20,9 +20,10 @@ internal sealed class FleetSimulation
     private readonly Dictionary<long, string> _leaderOfTerm = [];
     private long _sequence;
 
-    public FleetSimulation(int seed, int nodes, double dropRate = 0.05)
+    public FleetSimulation(int seed, int nodes, double dropRate = 0.05, bool tickWhenDue = false)
     {
         Seed = seed;
+        TickWhenDue = tickWhenDue;
         _random = new Random(seed);
         DropRate = dropRate;
         var members = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToList();
@@ -40,6 +41,15 @@ internal sealed class FleetSimulation
     public static bool Debug { get; set; }
 
     public double DropRate { get; set; }
+
+    /// <summary>
+    /// Tick a node only as the agent's main loop does: when <see cref="FleetNode.NextDue"/> has come,
+    /// a message was delivered to it, or its broker link changed; otherwise at every step.
+    /// </summary>
+    public bool TickWhenDue { get; }
+
+    /// <summary>Ticks run over all nodes, to show how many <see cref="TickWhenDue"/> leaves out.</summary>
+    public long Ticks { get; private set; }
 
     public double DuplicateRate { get; set; } = 0.02;
 
@@ -66,7 +76,13 @@ internal sealed class FleetSimulation
             foreach (var node in _nodes.Where(n => n.Alive))
             {
                 node.Fleet!.SetBrokerConnected(!node.Isolated);
-                node.Fleet.Tick();
+                if (!TickWhenDue || node.Due())
+                {
+                    node.Fleet.Tick();
+                    node.Ticked();
+                    Ticks++;
+                }
+
                 node.GrowApplied(_random);
             }
 
@@ -115,7 +131,9 @@ internal sealed class FleetSimulation
                     Console.WriteLine($"{RealTicks / TimeSpan.TicksPerMillisecond} {item.Message.From}->{item.To} {item.Message}");
                 }
 
-                _nodes.First(n => n.Id == item.To).Fleet!.Handle(item.Message);
+                var to = _nodes.First(n => n.Id == item.To);
+                to.Fleet!.Handle(item.Message);
+                to.Delivered = true;
             }
         }
     }
@@ -171,11 +189,29 @@ internal sealed class FleetSimulation
 
         public VersionVector AppliedBase { get; private set; } = VersionVector.Empty;
 
+        /// <summary>A message was handled since the last tick.</summary>
+        public bool Delivered { get; set; }
+
+        private DriftingClock? _clock;
+        private long _dueAt;
+        private bool? _tickedIsolated;
+
         public void Start()
         {
-            var clock = new DriftingClock(() => sim.RealTicks, rate, sim.Random.Next(1_000_000));
-            Fleet = new FleetNode(Id, sim._options, clock, new Random(sim.Random.Next()), _transport, _store, () => AppliedBase, (_, _) => { });
+            _clock = new DriftingClock(() => sim.RealTicks, rate, sim.Random.Next(1_000_000));
+            Fleet = new FleetNode(Id, sim._options, _clock, new Random(sim.Random.Next()), _transport, _store, () => AppliedBase, (_, _) => { });
             Alive = true;
+            _dueAt = 0;
+            _tickedIsolated = null;
+        }
+
+        public bool Due() => Delivered || _tickedIsolated != Isolated || _clock!.GetTimestamp() >= _dueAt;
+
+        public void Ticked()
+        {
+            Delivered = false;
+            _tickedIsolated = Isolated;
+            _dueAt = Fleet!.NextDue();
         }
 
         public void Crash()

@@ -19,11 +19,14 @@ namespace EdgeSync.Agent.Replication;
 /// One node's part in its fleet: the MQTT connection (and the embedded broker when asked),
 /// the sync engine, and membership with leader election. <see cref="FleetNode"/> is
 /// single-threaded, so the main loop owns it: it handles queued fleet messages, ticks the
-/// failure detector and the election every 25 ms, and beats the LED heartbeat.
+/// failure detector and the election, and beats the LED heartbeat. The loop runs when a message,
+/// a command or a broker change arrives and when <see cref="FleetNode.NextDue"/> comes, at least
+/// every <see cref="MaxIdle"/>; an idle agent so wakes a few times a second, not forty.
 /// </summary>
 public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposable
 {
-    private static readonly TimeSpan LoopInterval = TimeSpan.FromMilliseconds(25);
+    /// <summary>The longest the main loop sleeps: it keeps the loop heartbeat (LEDs, watchdog) and status fresh.</summary>
+    public static readonly TimeSpan MaxIdle = TimeSpan.FromMilliseconds(250);
 
     private readonly Security.StoreRecovery _recovery;
     private readonly AgentConfig _config;
@@ -33,6 +36,10 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private readonly ConcurrentQueue<CoreFleetMessage> _fleetInbox = new();
     private readonly ConcurrentQueue<Action<FleetNode>> _commands = new();
     private readonly CancellationTokenSource _stop = new();
+
+    // One pending wake-up at most: many signals before the loop runs are one turn.
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<string> _reachable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PresenceInfo> _presence = new(StringComparer.Ordinal);
     private EmbeddedBroker? _broker;
@@ -42,6 +49,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private FleetNode? _fleet;
     private Task? _loops;
     private volatile FleetStatus? _status;
+    private long _statusAt;
     private long _lastPurgeAt;
     private VersionVector _lastStable = VersionVector.Empty;
     private long _activity;
@@ -97,10 +105,13 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     public string Partition => _status is { } s ? s.Partition.ToString().ToLowerInvariant() : Solo ? "healthy" : "isolated";
 
     public IReadOnlyList<PeerInfo> Peers => _status is { } s
-        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs, p.Behind, p.Lag, AgentOf(p.Id)))]
+        ? [.. s.Peers.Select(p => new PeerInfo(p.Id, p.Reachable, p.LastSeenMs + SinceStatusMs, p.Behind, p.Lag, AgentOf(p.Id)))]
         : [.. _config.Members.Where(m => m != _config.Node.Id).Select(m => new PeerInfo(m, false, null, Agent: AgentOf(m)))];
 
     public bool BrokerConnected => _mqtt?.IsConnected ?? false;
+
+    // The status is taken when the loop turns, which can be up to MaxIdle ago; silences keep growing meanwhile.
+    private long SinceStatusMs => (long)_time.GetElapsedTime(Volatile.Read(ref _statusAt)).TotalMilliseconds;
 
     public int ReachableMembers => _status is { } s ? 1 + s.Peers.Count(p => p.Reachable) : 1;
 
@@ -127,6 +138,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
                 new MqttFleetTransport(_mqtt, _auth).Send(leader, new StepDownRequest(_config.Node.Id));
             }
         });
+        Wake();
         return Task.CompletedTask;
     }
 
@@ -212,8 +224,13 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         {
             _log.LogInformation("Connected to MQTT broker {Endpoint}", endpoint);
             _engine.Reconnected();
+            Wake();
         };
-        _mqtt.Disconnected += (_, reason) => _log.LogWarning("Lost the MQTT broker: {Reason}", reason);
+        _mqtt.Disconnected += (_, reason) =>
+        {
+            _log.LogWarning("Lost the MQTT broker: {Reason}", reason);
+            Wake();
+        };
         _engine.Start();
         _mqtt.Start();
         _loops = Task.WhenAll(
@@ -276,10 +293,12 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         }
     }
 
+    private void Wake() => _wake.Writer.TryWrite(true);
+
     private async Task SoloLoopAsync(CancellationToken stop)
     {
         // A fleet of one still has a main loop: it proves the writer answers, then beats.
-        using var timer = new PeriodicTimer(LoopInterval, _time);
+        using var timer = new PeriodicTimer(IdleLimit, _time);
         do
         {
             _store.Read(_ => 0);
@@ -336,6 +355,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
                     }
 
                     _fleetInbox.Enqueue(decoded!);
+                    Wake();
                 }
                 else if (authentic)
                 {
@@ -346,6 +366,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             case FleetChannel.Presence when message.From is { } from && PresenceInfo.TryParse(message.Payload.Span, out var presence) && presence is not null:
                 Announced(presence);
                 _fleetInbox.Enqueue(new PresenceChange(from, presence.Online));
+                Wake();
                 break;
             case FleetChannel.Direct:
                 // A kind this version does not speak: dropped, and counted so a stranger or a newer peer shows up.
@@ -354,21 +375,40 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         }
     }
 
+    private TimeSpan IdleLimit => _watchdog.MaxTickInterval is { } max && max < MaxIdle ? max : MaxIdle;
+
     private async Task MainLoopAsync(FleetNode fleet, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(LoopInterval, _time);
-        do
+        using var timer = _time.CreateTimer(_ => Wake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        try
         {
-            try
+            while (true)
             {
-                Turn(fleet);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _log.LogError(e, "Fleet loop error");
+                var wait = IdleLimit;
+                try
+                {
+                    Turn(fleet);
+                    var due = fleet.NextDue();
+                    if (due != long.MaxValue)
+                    {
+                        var untilDue = _time.GetElapsedTime(_time.GetTimestamp(), due);
+                        wait = untilDue < wait ? untilDue : wait;
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _log.LogError(e, "Fleet loop error");
+                }
+
+                // A deadline is "now or later"; a millisecond floor keeps rounding from spinning the loop.
+                timer.Change(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, Timeout.InfiniteTimeSpan);
+                await _wake.Reader.ReadAsync(stop).ConfigureAwait(false);
             }
         }
-        while (await WaitAsync(timer, stop));
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stop)
@@ -399,6 +439,7 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         fleet.Tick();
         var status = fleet.Status();
         var before = _status;
+        Volatile.Write(ref _statusAt, _time.GetTimestamp());
         _status = status;
         foreach (var peer in status.Peers)
         {

@@ -6,17 +6,21 @@ using Microsoft.Extensions.Logging;
 namespace EdgeSync.Agent.Gpio;
 
 /// <summary>
-/// Runs the LEDs and the demo button for one agent. Every <see cref="TickInterval"/> it samples
-/// the node state through the host's <c>Func&lt;LedInput&gt;</c> and lets
-/// <see cref="LedController"/> write the changes to the configured driver. The host wires
+/// Runs the LEDs and the demo button for one agent. At each blink or flash edge, and at least every
+/// <see cref="SampleInterval"/>, it samples the node state through the host's <c>Func&lt;LedInput&gt;</c>
+/// and lets <see cref="LedController"/> write the changes to the configured driver. The host wires
 /// <see cref="OnPress"/> (increment <c>demo/button/{nodeId}</c>) and <see cref="OnLongPress"/>
 /// (ask the leader to step down) before start. GPIO trouble never stops the agent: it is one
 /// log line and dark LEDs.
 /// </summary>
 public sealed class LedService : IHostedService, IDisposable
 {
-    /// <summary>Half the 50 ms activity flash: every edge lands within 25 ms of its time.</summary>
-    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
+    /// <summary>
+    /// How soon a new state shows (a flash for a write, a role or partition change). Blink and flash
+    /// edges are timed exactly, so this only bounds the delay of a change; steady LEDs cost ten
+    /// wake-ups a second, not forty.
+    /// </summary>
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly GpioOptions _options;
     private readonly Func<LedInput> _state;
@@ -88,17 +92,21 @@ public sealed class LedService : IHostedService, IDisposable
             _running = true;
         }
 
-        _timer = _time.CreateTimer(_ => Tick(), null, TimeSpan.Zero, TickInterval);
+        // Armed only once assigned, so the first tick can re-arm it.
+        var timer = _time.CreateTimer(_ => TickAndSchedule(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = timer;
+        timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _timer?.Dispose();
-        _timer = null;
         lock (_tickGate)
         {
-            // Under the gate, so a tick already running cannot relight an LED after this.
+            // Under the gate, so a tick already running can neither relight an LED nor re-arm the timer after this.
+            _timer?.Dispose();
+            _timer = null;
             _running = false;
             _controller?.TurnOff();
         }
@@ -113,6 +121,29 @@ public sealed class LedService : IHostedService, IDisposable
     }
 
     public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    private void TickAndSchedule()
+    {
+        Tick();
+        var wait = SampleInterval;
+        lock (_tickGate)
+        {
+            if (!_running || _controller is null)
+            {
+                return; // stopped: no new timer
+            }
+
+            var now = _time.GetTimestamp();
+            var edge = _controller.NextEdge(now);
+            if (edge != long.MaxValue && _time.GetElapsedTime(now, edge) < wait)
+            {
+                wait = _time.GetElapsedTime(now, edge);
+            }
+
+            // Under the gate, so StopAsync (which disposes the timer first) cannot race a re-arm into a live timer.
+            _timer?.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <summary>One LED step; the timer calls it, and tests may too.</summary>
     internal void Tick()

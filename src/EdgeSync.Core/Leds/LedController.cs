@@ -2,9 +2,9 @@ namespace EdgeSync.Core.Leds;
 
 /// <summary>
 /// Turns samples of node state into LED on/off and writes only the changes to an
-/// <see cref="ILedSink"/>. Call <see cref="Update"/> on a short tick (25 ms is plenty for a
-/// 50 ms flash); a pattern's phase starts when the pattern changes, so the first edge of a new
-/// state is immediate. Thread-safe: ticks and <see cref="TurnOff"/> are serialised, and
+/// <see cref="ILedSink"/>. Call <see cref="Update"/> at <see cref="NextEdge"/> (when a blink or
+/// flash is due to change) and often enough to notice a new state; a pattern's phase starts when
+/// the pattern changes, so the first edge of a new state is immediate. Thread-safe: ticks and <see cref="TurnOff"/> are serialised, and
 /// <see cref="Snapshot"/> can be read from any thread.
 /// </summary>
 public sealed class LedController
@@ -34,6 +34,38 @@ public sealed class LedController
     public LedSnapshot Snapshot => _snapshot;
 
     public LedTimings Timings => _timings;
+
+    /// <summary>
+    /// The earliest timestamp after <paramref name="now"/> at which an LED changes if the input stays as
+    /// last sampled: a blink's next half period, a flash's end or the end of its dark gap (when a
+    /// pending flash may start). <see cref="long.MaxValue"/> when every LED is steady.
+    /// </summary>
+    public long NextEdge(long now)
+    {
+        lock (_gate)
+        {
+            var due = long.MaxValue;
+            for (var i = 0; i < LedCount; i++)
+            {
+                if (Period(_pattern[i]) is { } period)
+                {
+                    // Edges fall on half periods from the pattern's start.
+                    var half = (long)(period.TotalSeconds / 2 * _time.TimestampFrequency);
+                    var into = (now - _patternSince[i]) % half;
+                    due = Math.Min(due, now - into + half);
+                }
+            }
+
+            if (_flashStartedAt is { } started)
+            {
+                var on = started + Ticks(_timings.FlashOn);
+                var gapEnd = on + Ticks(_timings.FlashGap);
+                due = Math.Min(due, now < on ? on : now < gapEnd ? gapEnd : long.MaxValue);
+            }
+
+            return due;
+        }
+    }
 
     public LedSnapshot Update(LedInput input)
     {
@@ -73,6 +105,16 @@ public sealed class LedController
             _snapshot = LedSnapshot.AllOff;
         }
     }
+
+    private TimeSpan? Period(LedPattern pattern) => pattern switch
+    {
+        LedPattern.Heartbeat => _timings.HeartbeatPeriod,
+        LedPattern.SlowBlink => _timings.SlowBlinkPeriod,
+        LedPattern.FastBlink => _timings.FastBlinkPeriod,
+        _ => null,
+    };
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private LedState Apply(Led led, LedPattern pattern, long now)
     {

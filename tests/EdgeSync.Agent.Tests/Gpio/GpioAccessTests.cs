@@ -87,7 +87,7 @@ public sealed class GpioAccessTests
         await service.StartAsync(CancellationToken.None);
         for (var i = 0; i < 40; i++)
         {
-            time.Advance(LedService.TickInterval);
+            time.Advance(LedService.SampleInterval);
         }
 
         Assert.Equal("LEDs: reading the node state failed: membership not ready", Assert.Single(logger.Warnings));
@@ -169,9 +169,9 @@ public sealed class GpioAccessTests
 
     private static void Run(FakeTimeProvider time, int ms)
     {
-        for (var t = 0; t < ms; t += (int)LedService.TickInterval.TotalMilliseconds)
+        for (var t = 0; t < ms; t += (int)LedService.SampleInterval.TotalMilliseconds)
         {
-            time.Advance(LedService.TickInterval);
+            time.Advance(LedService.SampleInterval);
         }
     }
 

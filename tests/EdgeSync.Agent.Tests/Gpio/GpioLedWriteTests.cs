@@ -48,14 +48,14 @@ public sealed class GpioLedWriteTests
         using var rig = new GpioRig { PartitionState = PartitionState.Degraded }.Start();
         rig.RunUntil(1000); // slow blink: on 0, off 500, on 1000
         rig.PartitionState = PartitionState.Isolated;
-        rig.RunUntil(1500); // fast blink from 1025 (first tick that sees it): on, off +125, on +250, off +375
+        rig.RunUntil(1500); // fast blink from 1100 (the next sample, 100 ms on): on, off +125, on +250, off +375
         rig.PartitionState = PartitionState.Minority;
-        rig.RunUntil(2000); // solid from 1525
+        rig.RunUntil(2000); // solid from 1600 (the status LED's edge at 1500 ran before the change)
         rig.PartitionState = PartitionState.Healthy;
-        rig.RunUntil(2500); // off from 2025
+        rig.RunUntil(2500); // off from 2100
 
         Assert.Equal(
-            [(true, 0L), (false, 500L), (true, 1000L), (false, 1150L), (true, 1275L), (false, 1400L), (true, 1525L), (false, 2025L)],
+            [(true, 0L), (false, 500L), (true, 1000L), (false, 1225L), (true, 1350L), (false, 1475L), (true, 1600L), (false, 2100L)],
             rig.Seen(GpioRig.Partition));
     }
 
@@ -65,13 +65,13 @@ public sealed class GpioLedWriteTests
         using var rig = new GpioRig().Start();
         rig.RunUntil(500);
         rig.Role = Role.Candidate;
-        rig.RunUntil(1200); // blink from 525: on, off at 1025
+        rig.RunUntil(1200); // blink from 600 (the next sample): on, off at 1100
         rig.Role = Role.Leader;
-        rig.RunUntil(2000); // solid from 1225
+        rig.RunUntil(2000); // solid from 1300
         rig.Role = Role.Follower;
-        rig.RunUntil(2500); // off from 2025
+        rig.RunUntil(2500); // off from 2100
 
-        Assert.Equal([(false, 0L), (true, 525L), (false, 1025L), (true, 1225L), (false, 2025L)], rig.Seen(GpioRig.Leader));
+        Assert.Equal([(false, 0L), (true, 600L), (false, 1100L), (true, 1300L), (false, 2100L)], rig.Seen(GpioRig.Leader));
     }
 
     [Fact]
@@ -84,7 +84,8 @@ public sealed class GpioLedWriteTests
         rig.ActivityCount += 1;
         rig.RunUntil(600);
 
-        Assert.Equal([(false, 0L), (true, 225L), (false, 275L), (true, 425L), (false, 475L)], rig.Seen(GpioRig.Activity));
+        // Each burst shows at the next sample (at most 100 ms on) and lasts exactly 50 ms.
+        Assert.Equal([(false, 0L), (true, 300L), (false, 350L), (true, 500L), (false, 550L)], rig.Seen(GpioRig.Activity));
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class GpioLedWriteTests
         rig.SinceAlive = TimeSpan.FromSeconds(3); // the main loop has not ticked for 3 s
         rig.RunUntil(3000);
 
-        Assert.Equal([(true, 0L), (false, 500L), (true, 1000L), (false, 1025L)], rig.Seen(GpioRig.Status));
+        Assert.Equal([(true, 0L), (false, 500L), (true, 1000L), (false, 1100L)], rig.Seen(GpioRig.Status));
     }
 
     [Fact]

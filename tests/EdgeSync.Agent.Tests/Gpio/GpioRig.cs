@@ -57,12 +57,12 @@ internal sealed class GpioRig : IDisposable
         return this;
     }
 
-    /// <summary>Moves fake time forward one LED tick at a time, so the service's timer fires at each.</summary>
+    /// <summary>Moves fake time forward in 5 ms steps, so the service's timer fires close to each time it asked for.</summary>
     public void RunUntil(long ms)
     {
         while (NowMs < ms)
         {
-            Time.Advance(LedService.TickInterval);
+            Time.Advance(TimeSpan.FromMilliseconds(5));
         }
     }
 

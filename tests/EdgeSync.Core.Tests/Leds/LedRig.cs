@@ -48,10 +48,10 @@ internal sealed class LedRig
         }
     }
 
-    /// <summary>Advance one tick and sample.</summary>
-    public LedSnapshot Step()
+    /// <summary>Advance one tick (or <paramref name="ms"/>) and sample.</summary>
+    public LedSnapshot Step(int ms = TickMs)
     {
-        Time.Advance(TimeSpan.FromMilliseconds(TickMs));
+        Time.Advance(TimeSpan.FromMilliseconds(ms));
         return Tick();
     }
 }

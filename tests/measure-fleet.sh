@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idle RSS of a published edgesync binary in a 3-node fleet on Mosquitto (loopback, free ports):
 # starts the broker and three `run` agents, waits until every node is healthy with a leader,
-# idles IDLE seconds (default 10), prints each agent's VmRSS, then stops them with SIGTERM.
+# idles IDLE seconds (default 10), prints each agent's VmRSS, the CPU it used while idle (user + kernel,
+# as a share of one core) and its context switches per second, then stops them with SIGTERM.
 #   tests/measure-fleet.sh artifacts/linux-x64/edgesync
 set -euo pipefail
 BIN="${1:?usage: tests/measure-fleet.sh BINARY}"
@@ -17,6 +18,22 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+def cpu(pid):
+    # utime + stime of every thread, in seconds (/proc/PID/stat fields 14 and 15)
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def switches(pid):
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                total += sum(int(l.split()[1]) for l in f if "ctxt_switches" in l)
+        except OSError:
+            pass  # the thread ended
+    return total
 
 def status(port):
     try:
@@ -50,11 +67,16 @@ with tempfile.TemporaryDirectory() as tmp:
                 raise SystemExit(f"measure-fleet: fleet not healthy within 60 s: {st}")
             time.sleep(0.1)
         print(f"fleet healthy, leader {st[0]['leader']}; idling {os.environ['IDLE']} s")
+        before = [(cpu(p.pid), switches(p.pid)) for _, _, p in nodes]
+        started = time.monotonic()
         time.sleep(float(os.environ["IDLE"]))
-        for n, _, p in nodes:
+        elapsed = time.monotonic() - started
+        for (n, _, p), (c0, s0) in zip(nodes, before):
             with open(f"/proc/{p.pid}/status") as f:
                 rss = next(l for l in f if l.startswith("VmRSS")).split()[1]
-            print(f"{n}: idle RSS {int(rss) / 1024:.0f} MB")
+            busy = (cpu(p.pid) - c0) / elapsed
+            print(f"{n}: idle RSS {int(rss) / 1024:.0f} MB, CPU {busy:.1%} of a core, "
+                  f"{(switches(p.pid) - s0) / elapsed:.0f} context switches/s")
     finally:
         for _, _, p in nodes:
             p.send_signal(signal.SIGTERM)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using EdgeSync.Core.Clocks;
 
 namespace EdgeSync.Agent.Storage;
@@ -42,7 +41,19 @@ public static class ReplicaActor
     }
 
     /// <summary>A new actor for <paramref name="nodeId"/>, also for stores that are never kept (memory engine).</summary>
-    public static string New(string nodeId) => Stem(nodeId) + "." + RandomNumberGenerator.GetString(Alphabet, SuffixLength);
+    public static string New(string nodeId)
+    {
+        // 40 random bits from a version-4 GUID's first five bytes (the OS's secure random source).
+        // Not RandomNumberGenerator: that loads OpenSSL, ~4 MB of resident memory for one name.
+        var bits = BitConverter.ToUInt64(Guid.NewGuid().ToByteArray(), 0) & ((1UL << (5 * SuffixLength)) - 1);
+        var suffix = new char[SuffixLength];
+        for (var i = 0; i < SuffixLength; i++, bits >>= 5)
+        {
+            suffix[i] = Alphabet[(int)(bits & 31)];
+        }
+
+        return Stem(nodeId) + "." + new string(suffix);
+    }
 
     /// <summary>Whether <paramref name="actor"/> was made for <paramref name="nodeId"/> (a data directory reused under another id gets a new one).</summary>
     public static bool Belongs(string actor, string nodeId)

@@ -23,6 +23,22 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("Exception", agent.Child.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// OpenSSL costs ~4 MB of resident memory; a node without TLS or a fleet key has no use for it. A fresh
+    /// store draws its actor id, which once went through RandomNumberGenerator and loaded it.
+    /// </summary>
+    [Fact]
+    public async Task A_fresh_node_that_writes_does_not_load_OpenSSL()
+    {
+        await using var agent = await AgentProcess.StartAsync(_dir.Path, "life");
+        Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(agent.Http, "life/k", "1")).Status);
+        Assert.True(File.Exists(Path.Combine(_dir.Path, "replica.actor")), "a fresh store drew its actor");
+
+        var maps = await File.ReadAllTextAsync($"/proc/{agent.Child.Process.Id}/maps");
+        Assert.DoesNotContain("libcrypto", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("libssl", maps, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_second_agent_on_the_same_data_directory_refuses_to_start()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using EdgeSync.Agent.Config;
 using EdgeSync.Agent.Hosting;
 using EdgeSync.Agent.Mqtt;
@@ -38,8 +39,8 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
     private readonly CancellationTokenSource _stop = new();
 
     // One pending wake-up at most: many signals before the loop runs are one turn.
-    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
-        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly HashSet<string> _reachable = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PresenceInfo> _presence = new(StringComparer.Ordinal);
     private EmbeddedBroker? _broker;

@@ -22,19 +22,21 @@ public sealed class ChangeFeed : IDisposable
     private long _bytes;
 
     private readonly ReplicaService _store;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Queue<(ChangeEvent Event, long Size)> _ring = new(); // size kept: computing it builds strings
     private long _last;
     private TaskCompletionSource _next = NewSource();
 
-    public ChangeFeed(ReplicaService store)
-        : this(store, Capacity, MaxBytes)
+    public ChangeFeed(ReplicaService store, TimeProvider time)
+        : this(store, Capacity, MaxBytes, time)
     {
     }
 
-    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes)
+    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes, TimeProvider? time = null)
     {
         _store = store;
+        _time = time ?? TimeProvider.System;
         _capacity = capacity;
         _maxBytes = maxBytes;
         store.Committed += OnCommitted;
@@ -68,12 +70,13 @@ public sealed class ChangeFeed : IDisposable
     private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
         TaskCompletionSource wake;
+        var at = _time.GetUtcNow(); // called right after the batch is durable
         lock (_gate)
         {
             foreach (var change in changes)
             {
                 var size = SizeOf(change);
-                _ring.Enqueue((new ChangeEvent(++_last, change), size));
+                _ring.Enqueue((new ChangeEvent(++_last, change, at), size));
                 _bytes += size;
                 while (_ring.Count > 1 && (_ring.Count > _capacity || _bytes > _maxBytes))
                 {

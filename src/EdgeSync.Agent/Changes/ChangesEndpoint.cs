@@ -78,6 +78,7 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
             w.WriteBoolean("deleted", !read.Found);
             w.WriteBoolean("conflict", read.Conflict);
             w.WriteString("context", read.Context.Encode());
+            w.WriteString("at", e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
             w.WriteEndObject();
         }
 

@@ -15,6 +15,7 @@ public sealed class ChangesFeedTests(AgentFixture fixture)
     {
         using var cancel = new CancellationTokenSource(Deadline);
         using var stream = await OpenAsync("v1/changes?prefix=feed1/", cancel.Token);
+        var before = DateTimeOffset.UtcNow;
         await Api.PutAsync(fixture.Http, "other/x", "0");
         await Api.PutAsync(fixture.Http, "feed1/a", """{"n":1}""");
         await Api.PutAsync(fixture.Http, "feed1/a", """{"n":2}""");
@@ -27,6 +28,14 @@ public sealed class ChangesFeedTests(AgentFixture fixture)
         Assert.True(events[2].GetProperty("deleted").GetBoolean());
         var seqs = events.Select(e => e.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(seqs.Order(), seqs);
+
+        // "at": when each change became durable on the agent, by the same wall clock as this test's
+        // (one machine), to the microsecond, in commit order.
+        var after = DateTimeOffset.UtcNow;
+        var at = events.Select(e => DateTimeOffset.Parse(e.GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(at, t => Assert.InRange(t, before.AddMilliseconds(-1), after));
+        Assert.Equal(at.Order(), at);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", events[0].GetProperty("at").GetString());
     }
 
     [Fact]

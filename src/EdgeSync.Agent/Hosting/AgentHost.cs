@@ -153,7 +153,7 @@ public static class AgentHost
         services.AddSingleton<SessionGate>();
         services.AddSingleton<RequestGate>();
         services.AddSingleton<AgentMetrics>();
-        services.AddSingleton(_ => new PrometheusExporter(AgentMetrics.MeterName));
+        services.AddSingleton(_ => new PrometheusExporter(AgentMetrics.MeterName, PrometheusExporter.RuntimeMeterName));
         services.AddSingleton<FleetDropMetrics>();
         services.AddSingleton<KvEndpoints>();
         services.AddSingleton<ListEndpoint>();

@@ -17,12 +17,15 @@ public sealed class PrometheusExporter : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<Instrument, Dictionary<string, Series>> _data = [];
 
-    public PrometheusExporter(string meterName)
+    /// <summary>The .NET runtime's own meter (GC, heap, thread pool, CPU): process-wide, so shared by agents in one process.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    public PrometheusExporter(params string[] meterNames)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // A meter scoped to another exporter belongs to another agent in this process (the emulator).
-            if (instrument.Meter.Name == meterName && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, this)))
+            if (meterNames.Contains(instrument.Meter.Name, StringComparer.Ordinal) && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, this)))
             {
                 lock (_gate)
                 {
@@ -123,6 +126,10 @@ public sealed class PrometheusExporter : IDisposable
         {
             name += "_seconds";
         }
+        else if (i.Unit == "By")
+        {
+            name += "_bytes";
+        }
 
         var type = i.GetType().Name switch
         {
@@ -144,7 +151,8 @@ public sealed class PrometheusExporter : IDisposable
         foreach (var (key, value) in tags)
         {
             var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
-            parts.Add($"{key}=\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
+            // Prometheus label names allow no dots (the runtime's are like gc.heap.generation).
+            parts.Add($"{key.Replace('.', '_')}=\"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"");
         }
 
         parts.Sort(StringComparer.Ordinal);

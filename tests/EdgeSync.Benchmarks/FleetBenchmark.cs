@@ -11,8 +11,10 @@ namespace EdgeSync.Benchmarks;
 /// seconds (2) of the paced load; next to the raw MQTT limit measured through the same broker first.
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
 /// The PUTs are open-loop (sent on schedule, not after the
-/// previous acknowledgement). "Applied" is when the write shows in the follower's changes feed
-/// (<c>/v1/changes</c>, one server-sent event per applied update), matched by key.
+/// previous acknowledgement). "Applied" is when the follower made the write durable, as its changes feed
+/// (<c>/v1/changes</c>, one server-sent event per applied update, matched by key) stamps it (<c>at</c>,
+/// the wall clock, which every process on this one machine shares); "seen" is when this benchmark read
+/// that event, which adds the feed's delivery and this process's own scheduling.
 /// </summary>
 public static class FleetBenchmark
 {
@@ -40,6 +42,7 @@ public static class FleetBenchmark
             await Until(async () => (await Task.WhenAll(agents.Select(a => a.StatusAsync()))).All(s => (string?)s["partition"] == "healthy"), "a healthy fleet");
             await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
+            var gcBefore = await Task.WhenAll(agents.Select(GcAsync));
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
             var measured = (int)(seconds * rate);
@@ -52,20 +55,28 @@ public static class FleetBenchmark
                 CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / measured,
                 Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (double)measured)).ToArray();
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);
+            var gcAfter = await Task.WhenAll(agents.Select(GcAsync));
+            var gc = gcAfter.Select((g, i) => (
+                PauseMs: (g.PauseSeconds - gcBefore[i].PauseSeconds) * 1000,
+                Collections: g.Collections - gcBefore[i].Collections,
+                KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
 
             Console.WriteLine($"fleet: 3 agents ({FleetBenchAgent.Describe} run, LiteDB, durable PUT) on Mosquitto, loopback, {Environment.ProcessorCount} cores");
             Console.WriteLine("| measure | fleet | raw MQTT (MQTTnet alone, same broker) |");
             Console.WriteLine("|---|---|---|");
-            Console.WriteLine($"| lag PUT→applied on the other nodes at {rate:0} writes/s, p50 | {lag.Lag.P50:0.00} ms | pub→recv at 500 msg/s p50 {raw.PacedP50Ms:0.000} ms |");
+            Console.WriteLine($"| lag PUT→applied (durable) on the other nodes at {rate:0} writes/s, p50 | {lag.Lag.P50:0.00} ms | pub→recv at 500 msg/s p50 {raw.PacedP50Ms:0.000} ms |");
             Console.WriteLine($"| lag p99 | {lag.Lag.P99:0.00} ms | p99 {raw.PacedP99Ms:0.000} ms |");
             Console.WriteLine($"| lag max | {lag.Max:0.00} ms | max (sequential) {raw.MaxMs:0.00} ms |");
+            Console.WriteLine($"| lag PUT→seen by a changes-feed reader, p50 / p99 | {lag.Seen.P50:0.00} / {lag.Seen.P99:0.00} ms | |");
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");
             Console.WriteLine($"| achieved write rate in the lag run | {lag.Achieved:0} writes/s | |");
             Console.WriteLine($"| CPU per write in the lag run (user + kernel, /proc): writer / each follower | {cost[0].CpuMs:0.00} ms / {cost[1].CpuMs:0.00}, {cost[2].CpuMs:0.00} ms | |");
             Console.WriteLine($"| CPU per write in the lag run: Mosquitto / this benchmark (load generator and changes-feed readers) | {brokerCpu:0.00} ms / {benchCpu:0.00} ms | |");
             Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
+            Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads): writer / each follower | {gc[0].Collections:0} taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} taking {gc[2].PauseMs:0} ms | |");
+            Console.WriteLine($"| allocated per write in the lag run: writer / each follower | {gc[0].KbPerWrite:0} KB / {gc[1].KbPerWrite:0}, {gc[2].KbPerWrite:0} KB | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
@@ -78,7 +89,7 @@ public static class FleetBenchmark
         }
     }
 
-    private sealed record LagResult(Latency Lag, double Max, Latency Put, double Achieved);
+    private sealed record LagResult(Latency Lag, double Max, Latency Seen, Latency Put, double Achieved);
 
     /// <summary>
     /// Open-loop PUTs on the writer at a fixed rate: each is sent at its due time whether or not the
@@ -92,6 +103,7 @@ public static class FleetBenchmark
         // Wall-clock anchor of the timeline, only for lining it up with other recordings of the same run.
         var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var sentAt = new double[count];
+        var sentWall = new DateTimeOffset[count];
         var putMs = new double[count];
         using var stop = new CancellationTokenSource();
         using var inFlight = new SemaphoreSlim(256);
@@ -114,6 +126,7 @@ public static class FleetBenchmark
 
             await inFlight.WaitAsync();
             var n = i;
+            sentWall[n] = DateTimeOffset.UtcNow;
             sentAt[n] = clock.Elapsed.TotalMilliseconds;
             puts.Add(Task.Run(async () =>
             {
@@ -136,29 +149,33 @@ public static class FleetBenchmark
         var seen = await Task.WhenAll(watchers);
         await stop.CancelAsync();
 
-        var lags = seen.SelectMany(visible => visible.Select((v, i) => v - sentAt[i])).ToList();
+        var lags = seen.SelectMany(f => f.Applied.Select((at, i) => (at - sentWall[i]).TotalMilliseconds)).ToList();
+        var seenLags = seen.SelectMany(f => f.Seen.Select((v, i) => v - sentAt[i])).ToList();
         if (timeline is not null)
         {
             // Per write, for finding when the slow ones happened (bursts or spread out, writer or follower side).
             static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
             File.WriteAllLines(timeline, [
                 $"# start_unix_ms={startUnixMs}",
-                "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms")),
-                .. Enumerable.Range(0, count).Select(i => string.Join(",", [Ms(sentAt[i]), Ms(putMs[i]), .. seen.Select(v => Ms(v[i] - sentAt[i]))])),
+                "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms,seen_{f.Id}_ms")),
+                .. Enumerable.Range(0, count).Select(i => string.Join(",", [
+                    Ms(sentAt[i]), Ms(putMs[i]),
+                    .. seen.SelectMany(f => new[] { Ms((f.Applied[i] - sentWall[i]).TotalMilliseconds), Ms(f.Seen[i] - sentAt[i]) })])),
             ]);
         }
 
-        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of([.. putMs]), achieved);
+        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(seenLags), Latency.Of([.. putMs]), achieved);
     }
 
     /// <summary>
     /// Follows a follower's changes feed (server-sent events, pushed by the agent as it applies each
-    /// update) for this run's keys; returns when each of the <paramref name="count"/> writes arrived.
-    /// Event-driven, so watching adds no polling load to the fleet being measured.
+    /// update) for this run's keys; returns when the follower applied each of the <paramref name="count"/>
+    /// writes (its <c>at</c>) and when this reader saw it. Event-driven: no polling load on the fleet.
     /// </summary>
-    private static async Task<double[]> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready, CancellationToken stop)
+    private static async Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready, CancellationToken stop)
     {
         var visible = new double[count];
+        var applied = new DateTimeOffset[count];
         Array.Fill(visible, double.NaN);
         var have = 0;
         using var http = new HttpClient { BaseAddress = follower.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
@@ -174,17 +191,19 @@ public static class FleetBenchmark
             if (!line.StartsWith("data: ", StringComparison.Ordinal))
                 continue;
             var now = clock.Elapsed.TotalMilliseconds;
-            var key = (string?)System.Text.Json.Nodes.JsonNode.Parse(line.AsSpan(6).ToString())?["key"];
+            var change = System.Text.Json.Nodes.JsonNode.Parse(line.AsSpan(6).ToString());
+            var key = (string?)change?["key"];
             if (key is not null && int.TryParse(key.AsSpan(prefix.Length), CultureInfo.InvariantCulture, out var i) && i >= 0 && i < count && double.IsNaN(visible[i]))
             {
                 visible[i] = now;
+                applied[i] = DateTimeOffset.Parse((string)change!["at"]!, CultureInfo.InvariantCulture);
                 have++;
             }
         }
 
         if (have < count)
             throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
-        return visible;
+        return (applied, visible);
     }
 
     private static async Task<(double Replicated, double Local)> ThroughputAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int writes, int concurrency)
@@ -233,6 +252,24 @@ public static class FleetBenchmark
         }
 
         return buckets;
+    }
+
+    /// <summary>The agent's total GC pause time, collections and allocated bytes so far, from the runtime meter in /metrics.</summary>
+    private static async Task<(double PauseSeconds, double Collections, double Allocated)> GcAsync(FleetBenchAgent agent)
+    {
+        double pause = 0, collections = 0, allocated = 0;
+        foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
+        {
+            var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
+            if (line.StartsWith("dotnet_gc_pause_time_seconds_total ", StringComparison.Ordinal))
+                pause = value;
+            else if (line.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
+                collections += value;
+            else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
+                allocated = value;
+        }
+
+        return (pause, collections, allocated);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

@@ -66,7 +66,7 @@ public static class KeyPath
 
         try
         {
-            return new UTF8Encoding(false, true).GetString(bytes.ToArray());
+            return StrictUtf8.Encoding.GetString(bytes.ToArray());
         }
         catch (DecoderFallbackException)
         {

@@ -218,7 +218,7 @@ public sealed class KvEndpoints(
 
         try
         {
-            return new UTF8Encoding(false, true).GetString(buffer.WrittenSpan);
+            return StrictUtf8.Encoding.GetString(buffer.WrittenSpan);
         }
         catch (DecoderFallbackException)
         {

@@ -15,7 +15,7 @@ public static class KeyRules
         int bytes;
         try
         {
-            bytes = new UTF8Encoding(false, true).GetByteCount(key);
+            bytes = StrictUtf8.Encoding.GetByteCount(key);
         }
         catch (ArgumentException)
         {

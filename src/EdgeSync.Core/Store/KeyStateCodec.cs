@@ -49,10 +49,13 @@ public static class KeyStateCodec
         }
     }
 
-    public static KeyState Decode(ReadOnlySpan<byte> bytes)
+    public static KeyState Decode(ReadOnlySpan<byte> bytes) => Decode(bytes.ToArray());
+
+    /// <summary>Decodes without copying <paramref name="bytes"/>.</summary>
+    public static KeyState Decode(byte[] bytes)
     {
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        using var reader = new BinaryReader(stream, new UTF8Encoding(false, true));
+        using var stream = new MemoryStream(bytes, writable: false);
+        using var reader = new BinaryReader(stream, StrictUtf8.Encoding);
         var state = Read(reader);
         if (stream.Position != stream.Length)
         {

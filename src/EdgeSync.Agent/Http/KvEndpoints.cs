@@ -198,11 +198,14 @@ public sealed class KvEndpoints(
             throw TooLarge(ctx.Request.ContentLength.Value, limit);
         }
 
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit + 1, 16 * 1024));
+        // Sized by the length the request gives (nearly all do), one byte over so the end shows without
+        // growing: a fixed 16 KB buffer per PUT was a fifth of everything a busy writer allocated.
+        var declared = ctx.Request.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(limit + 1, declared + 1 ?? 1024));
         var body = ctx.Request.Body;
         while (true)
         {
-            var memory = buffer.GetMemory(4096);
+            var memory = buffer.GetMemory(declared is null ? 4096 : 1);
             var n = await body.ReadAsync(memory, ctx.RequestAborted);
             if (n == 0)
             {

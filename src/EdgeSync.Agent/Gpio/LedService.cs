@@ -16,9 +16,10 @@ namespace EdgeSync.Agent.Gpio;
 public sealed class LedService : IHostedService, IDisposable
 {
     /// <summary>
-    /// How soon a new state shows (a flash for a write, a role or partition change). Blink and flash
-    /// edges are timed exactly, so this only bounds the delay of a change; steady LEDs cost ten
-    /// wake-ups a second, not forty.
+    /// How soon a new state shows that nobody announced (a flash for a burst of updates, a stalled main
+    /// loop); role and partition changes show at once through <see cref="Refresh"/>. Blink and flash edges
+    /// are timed exactly, so this only bounds the delay of a change; steady LEDs cost ten wake-ups a
+    /// second, not forty.
     /// </summary>
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
 
@@ -142,6 +143,18 @@ public sealed class LedService : IHostedService, IDisposable
 
             // Under the gate, so StopAsync (which disposes the timer first) cannot race a re-arm into a live timer.
             _timer?.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Samples the state now rather than at the next edge or sample: the host calls it when the node's role or partition changed.</summary>
+    public void Refresh()
+    {
+        lock (_tickGate)
+        {
+            if (_running)
+            {
+                _timer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 

@@ -139,11 +139,13 @@ public static class AgentHost
         services.AddSingleton(sp =>
         {
             var fleet = sp.GetRequiredService<FleetRuntime>();
-            return new LedService(config.Gpio, fleet.LedInput, TimeProvider.System, sp.GetRequiredService<ILogger<LedService>>())
+            var leds = new LedService(config.Gpio, fleet.LedInput, TimeProvider.System, sp.GetRequiredService<ILogger<LedService>>())
             {
                 OnPress = ButtonCounter.Handler(store.Service, config.Node.Id, () => store.Recovery.Fenced),
                 OnLongPress = fleet.RequestStepDownAsync,
             };
+            fleet.StatusChanged += leds.Refresh;
+            return leds;
         });
         services.AddHostedService(sp => sp.GetRequiredService<LedService>());
         services.AddSingleton<ILedStatus, LedStatus>();

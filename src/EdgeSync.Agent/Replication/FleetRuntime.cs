@@ -75,6 +75,9 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
 
     public LoopHeartbeat Heartbeat { get; }
 
+    /// <summary>Raised on the main loop when the role, leader, term or partition state changed (the LEDs show it at once).</summary>
+    public event Action? StatusChanged;
+
     public MqttFleetConnection? Mqtt => _mqtt;
 
     public SyncEngine? Engine => _engine;
@@ -458,6 +461,11 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
         if (before is not null && (before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term))
         {
             _log.LogInformation("Fleet: {Partition}, leader {Leader}, term {Term}", status.Partition.ToString().ToLowerInvariant(), status.Leader ?? "none", status.Term);
+        }
+
+        if (before is null || before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term || before.Role != status.Role)
+        {
+            StatusChanged?.Invoke();
         }
 
         Heartbeat.Beat();

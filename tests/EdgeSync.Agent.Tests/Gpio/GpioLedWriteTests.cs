@@ -75,6 +75,18 @@ public sealed class GpioLedWriteTests
     }
 
     [Fact]
+    public void A_refresh_shows_a_new_role_at_once_instead_of_at_the_next_sample()
+    {
+        using var rig = new GpioRig().Start();
+        rig.RunUntil(530);
+        rig.Role = Role.Leader;
+        rig.Service.Refresh(); // what the host does when the fleet's status changed
+        rig.Time.Advance(TimeSpan.Zero);
+
+        Assert.Equal([(false, 0L), (true, 530L)], rig.Seen(GpioRig.Leader));
+    }
+
+    [Fact]
     public void Each_burst_of_updates_is_one_50_ms_flash_on_the_activity_pin()
     {
         using var rig = new GpioRig().Start();

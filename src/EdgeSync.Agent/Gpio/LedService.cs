@@ -36,6 +36,7 @@ public sealed class LedService : IHostedService, IDisposable
     private DemoButton? _button;
     private ITimer? _timer;
     private bool _running;
+    private bool _refresh; // a refresh was asked for since the current tick began; under _tickGate
     private bool _stateFailureLogged;
 
     public LedService(GpioOptions options, Func<LedInput> state, TimeProvider time, ILogger<LedService> logger, IGpioPlatform? platform = null)
@@ -125,6 +126,11 @@ public sealed class LedService : IHostedService, IDisposable
 
     private void TickAndSchedule()
     {
+        lock (_tickGate)
+        {
+            _refresh = false; // this tick samples whatever a refresh announced so far
+        }
+
         Tick();
         var wait = SampleInterval;
         lock (_tickGate)
@@ -134,6 +140,11 @@ public sealed class LedService : IHostedService, IDisposable
                 return; // stopped: no new timer
             }
 
+            if (_refresh)
+            {
+                wait = TimeSpan.Zero; // announced while this tick ran: it may have sampled too early
+            }
+
             var now = _time.GetTimestamp();
             var edge = _controller.NextEdge(now);
             if (edge != long.MaxValue && _time.GetElapsedTime(now, edge) < wait)
@@ -141,7 +152,7 @@ public sealed class LedService : IHostedService, IDisposable
                 wait = _time.GetElapsedTime(now, edge);
             }
 
-            // Under the gate, so StopAsync (which disposes the timer first) cannot race a re-arm into a live timer.
+            // Under the gate, so StopAsync cannot dispose the timer between the check above and this re-arm.
             _timer?.Change(wait, Timeout.InfiniteTimeSpan);
         }
     }
@@ -153,6 +164,7 @@ public sealed class LedService : IHostedService, IDisposable
         {
             if (_running)
             {
+                _refresh = true;
                 _timer?.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }

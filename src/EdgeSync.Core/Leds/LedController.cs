@@ -4,8 +4,8 @@ namespace EdgeSync.Core.Leds;
 /// Turns samples of node state into LED on/off and writes only the changes to an
 /// <see cref="ILedSink"/>. Call <see cref="Update"/> at <see cref="NextEdge"/> (when a blink or
 /// flash is due to change) and often enough to notice a new state; a pattern's phase starts when
-/// the pattern changes, so the first edge of a new state is immediate. Thread-safe: ticks and <see cref="TurnOff"/> are serialised, and
-/// <see cref="Snapshot"/> can be read from any thread.
+/// the pattern changes, so the first edge of a new state is immediate. Thread-safe: ticks and
+/// <see cref="TurnOff"/> are serialised, and <see cref="Snapshot"/> can be read from any thread.
 /// </summary>
 public sealed class LedController
 {

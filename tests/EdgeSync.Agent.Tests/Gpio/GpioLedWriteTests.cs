@@ -87,6 +87,23 @@ public sealed class GpioLedWriteTests
     }
 
     [Fact]
+    public void A_refresh_that_lands_while_a_tick_samples_is_not_lost()
+    {
+        using var rig = new GpioRig().Start();
+        rig.RunUntil(530);
+        rig.DuringSample = () =>
+        {
+            rig.Role = Role.Leader; // too late for the sample being taken
+            rig.Service.Refresh();
+        };
+        rig.Service.Refresh();
+        rig.Time.Advance(TimeSpan.Zero);
+        rig.Time.Advance(TimeSpan.Zero);
+
+        Assert.Equal([(false, 0L), (true, 530L)], rig.Seen(GpioRig.Leader));
+    }
+
+    [Fact]
     public void Each_burst_of_updates_is_one_50_ms_flash_on_the_activity_pin()
     {
         using var rig = new GpioRig().Start();

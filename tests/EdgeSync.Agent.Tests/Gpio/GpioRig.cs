@@ -24,7 +24,14 @@ internal sealed class GpioRig : IDisposable
         configure?.Invoke(Options);
         Service = new LedService(
             Options,
-            () => new LedInput(Role, PartitionState, ActivityCount, SinceAlive),
+            () =>
+            {
+                var input = new LedInput(Role, PartitionState, ActivityCount, SinceAlive);
+                var during = DuringSample;
+                DuringSample = null;
+                during?.Invoke(); // once, after the input was taken: a change that lands mid-tick
+                return input;
+            },
             Time,
             Logger,
             new FakeGpioPlatform(),
@@ -48,6 +55,9 @@ internal sealed class GpioRig : IDisposable
     public long ActivityCount { get; set; }
 
     public TimeSpan SinceAlive { get; set; }
+
+    /// <summary>Runs once inside the next sample of the state, after the input was read.</summary>
+    public Action? DuringSample { get; set; }
 
     public long NowMs => (long)(Time.GetUtcNow() - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalMilliseconds;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using EdgeSync.Agent.Http;
@@ -24,6 +25,7 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
         ctx.Response.Headers.CacheControl = "no-cache";
         await ctx.Response.WriteAsync(": edgesync changes\n\n", stop);
         await ctx.Response.Body.FlushAsync(stop);
+        var pending = new ArrayBufferWriter<byte>(4096);
 
         while (!stop.IsCancellationRequested)
         {
@@ -38,8 +40,15 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
                 since = e.Seq;
                 if (e.Change.Key.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    await ctx.Response.WriteAsync(Format(e), stop);
+                    Write(pending, e);
                 }
+            }
+
+            // One write per wake-up, however many changes it carries.
+            if (pending.WrittenCount > 0)
+            {
+                await ctx.Response.Body.WriteAsync(pending.WrittenMemory, stop);
+                pending.ResetWrittenCount();
             }
 
             await ctx.Response.Body.FlushAsync(stop);
@@ -58,9 +67,10 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
         }
     }
 
-    public static string Format(ChangeEvent e)
+    /// <summary>Appends one change as a server-sent event, UTF-8 straight into <paramref name="buffer"/>.</summary>
+    public static void Write(ArrayBufferWriter<byte> buffer, ChangeEvent e)
     {
-        using var buffer = new MemoryStream();
+        Ascii(buffer, string.Create(CultureInfo.InvariantCulture, $"id: {e.Seq}\nevent: change\ndata: "));
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -82,7 +92,14 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
             w.WriteEndObject();
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"id: {e.Seq}\nevent: change\ndata: {System.Text.Encoding.UTF8.GetString(buffer.ToArray())}\n\n");
+        Ascii(buffer, "\n\n");
+    }
+
+    private static void Ascii(ArrayBufferWriter<byte> buffer, string text)
+    {
+        var span = buffer.GetSpan(text.Length);
+        var n = System.Text.Encoding.ASCII.GetBytes(text, span);
+        buffer.Advance(n);
     }
 
     private static string KindName(ChangeKind kind) => kind switch

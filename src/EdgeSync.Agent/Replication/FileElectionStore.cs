@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Fleet;
 
 namespace EdgeSync.Agent.Replication;
@@ -29,15 +30,6 @@ public sealed class FileElectionStore(string dataDir) : IElectionStore
 
     public void Save(ElectionRecord record)
     {
-        var temp = _path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(file))
-        {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{record.Term} {record.VotedFor}"));
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        DurableFile.Replace(_path, string.Create(CultureInfo.InvariantCulture, $"{record.Term} {record.VotedFor}"));
     }
 }

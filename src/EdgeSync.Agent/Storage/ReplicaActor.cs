@@ -36,7 +36,7 @@ public static class ReplicaActor
         // A kept database without the file predates actor ids: its updates already carry the node id.
         // Anything else (new store, damaged file, another node's actor) gets a new actor: always safe.
         var actor = !freshStore && kept is null ? nodeId : New(nodeId);
-        Write(path, actor);
+        DurableFile.Replace(path, actor + "\n");
         return actor;
     }
 
@@ -84,19 +84,5 @@ public static class ReplicaActor
         {
             return string.Empty;
         }
-    }
-
-    private static void Write(string path, string actor)
-    {
-        // Written aside, synced, then renamed over and the directory synced: a crash leaves the old file or the new one.
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(actor + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        JournalSync.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }

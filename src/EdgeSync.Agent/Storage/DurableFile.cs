@@ -1,0 +1,21 @@
+using System.Text;
+
+namespace EdgeSync.Agent.Storage;
+
+/// <summary>Small files replaced atomically and durably: a crash or power cut leaves the old content or the new, never a mix or nothing.</summary>
+public static class DurableFile
+{
+    /// <summary>Writes <paramref name="text"/> aside, fsyncs it, renames it over <paramref name="path"/> and fsyncs the directory (so the rename itself survives).</summary>
+    public static void Replace(string path, string text)
+    {
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(Encoding.UTF8.GetBytes(text));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        JournalSync.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+}

@@ -126,11 +126,6 @@ public sealed class LedService : IHostedService, IDisposable
 
     private void TickAndSchedule()
     {
-        lock (_tickGate)
-        {
-            _refresh = false; // this tick samples whatever a refresh announced so far
-        }
-
         Tick();
         var wait = SampleInterval;
         lock (_tickGate)
@@ -180,6 +175,7 @@ public sealed class LedService : IHostedService, IDisposable
                 return;
             }
 
+            _refresh = false; // this sample sees whatever a refresh announced so far
             LedInput input;
             try
             {

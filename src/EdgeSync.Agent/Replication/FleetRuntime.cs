@@ -458,12 +458,13 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
             }
         }
 
-        if (before is not null && (before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term))
+        var moved = before is not null && (before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term);
+        if (moved)
         {
             _log.LogInformation("Fleet: {Partition}, leader {Leader}, term {Term}", status.Partition.ToString().ToLowerInvariant(), status.Leader ?? "none", status.Term);
         }
 
-        if (before is null || before.Partition != status.Partition || before.Leader != status.Leader || before.Term != status.Term || before.Role != status.Role)
+        if (before is null || moved || before.Role != status.Role)
         {
             StatusChanged?.Invoke();
         }

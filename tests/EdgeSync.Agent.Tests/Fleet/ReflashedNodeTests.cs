@@ -38,7 +38,7 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
         var n1Dir = Path.Combine(_dir.Path, "n1");
         await using var n2 = await StartAsync(Path.Combine(_dir.Path, "n2"), "n2", _broker.Port);
         var n1 = _running = await StartAsync(n1Dir, "n1", _broker.Port);
-        var oldActor = await ActorOf(n1);
+        var oldActor = await Api.ActorAsync(n1.Http);
         Assert.StartsWith("n1.", oldActor, StringComparison.Ordinal);
         for (var i = 1; i <= 3; i++)
         {
@@ -54,7 +54,7 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
         // and takes blind writes before it has heard of anything it wrote before.
         Directory.Delete(n1Dir, recursive: true);
         n1 = _running = await StartAsync(n1Dir, "n1", FreePort.Next());
-        var newActor = await ActorOf(n1);
+        var newActor = await Api.ActorAsync(n1.Http);
         Assert.NotEqual(oldActor, newActor);
         Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, "k/1", "\"after reflash\"")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, "k/new", "\"new\"")).Status);
@@ -65,7 +65,7 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
         // Back on the fleet's broker, with the same store: the actor is kept, and both nodes end with
         // both writes of k/1 (concurrent: the reflashed node had not seen the old one) and k/new.
         await using var n1Back = await StartAsync(n1Dir, "n1", _broker.Port);
-        Assert.Equal(newActor, await ActorOf(n1Back));
+        Assert.Equal(newActor, await Api.ActorAsync(n1Back.Http));
         foreach (var node in new[] { n1Back, n2 })
         {
             await SecureFleetTests.EventuallyFound(node, "k/new", "\"new\"");
@@ -81,9 +81,6 @@ public sealed class ReflashedNodeTests : IAsyncLifetime
         Assert.Equal(3, vector.GetProperty(oldActor).GetInt64());
         Assert.Equal(2, vector.GetProperty(newActor).GetInt64());
     }
-
-    private static async Task<string> ActorOf(AgentProcess agent) =>
-        (await Api.SendAsync(agent.Http, HttpMethod.Get, "v1/status")).Body.GetProperty("actor").GetString()!;
 
     private static Task<AgentProcess> StartAsync(string dir, string node, int brokerPort) =>
         AgentProcess.StartAsync(dir, node, new Dictionary<string, string>

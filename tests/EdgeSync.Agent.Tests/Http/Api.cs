@@ -36,5 +36,9 @@ public static class Api
     public static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.Single() : throw new Xunit.Sdk.XunitException($"No {name} header");
 
+    /// <summary>The origin the node's updates carry (<c>actor</c> in /v1/status).</summary>
+    public static async Task<string> ActorAsync(HttpClient http) =>
+        (await SendAsync(http, HttpMethod.Get, "v1/status")).Body.GetProperty("actor").GetString()!;
+
     public static string[] Values(JsonElement body) => [.. body.GetProperty("values").EnumerateArray().Select(v => v.GetRawText())];
 }

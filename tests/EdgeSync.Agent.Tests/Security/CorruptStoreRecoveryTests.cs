@@ -30,7 +30,7 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         var n2Dir = Path.Combine(_dir.Path, "n2");
         var n1 = await StartAsync(n1Dir, "n1");
         var n2 = await StartAsync(n2Dir, "n2");
-        var oldActor = (await Api.SendAsync(n1.Http, HttpMethod.Get, "v1/status")).Body.GetProperty("actor").GetString()!;
+        var oldActor = await Api.ActorAsync(n1.Http);
         for (var i = 1; i <= 5; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await Api.PutAsync(n1.Http, $"k/{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Status);

@@ -24,7 +24,7 @@ public sealed class ChangeFeed : IDisposable
     private readonly ReplicaService _store;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Queue<(ChangeEvent Event, long Size)> _ring = new(); // size kept: computing it builds strings
+    private readonly EventRing _ring = new(); // sizes kept: computing one builds strings
     private long _last;
     private TaskCompletionSource _next = NewSource();
 
@@ -59,8 +59,14 @@ public sealed class ChangeFeed : IDisposable
     {
         lock (_gate)
         {
-            var first = _ring.Count > 0 ? _ring.Peek().Event.Seq : _last + 1;
-            var events = _ring.Select(e => e.Event).Where(e => e.Seq > since).ToList();
+            var first = _ring.Count > 0 ? _ring[0].Event.Seq : _last + 1;
+            var start = (int)Math.Clamp(since + 1 - first, 0, _ring.Count);
+            var events = new List<ChangeEvent>(_ring.Count - start);
+            for (var i = start; i < _ring.Count; i++)
+            {
+                events.Add(_ring[i].Event);
+            }
+
             return (events, since + 1 < first && since < _last, _next.Task);
         }
     }
@@ -76,7 +82,7 @@ public sealed class ChangeFeed : IDisposable
             foreach (var change in changes)
             {
                 var size = SizeOf(change);
-                _ring.Enqueue((new ChangeEvent(++_last, change, at), size));
+                _ring.Enqueue(new ChangeEvent(++_last, change, at), size);
                 _bytes += size;
                 while (_ring.Count > 1 && (_ring.Count > _capacity || _bytes > _maxBytes))
                 {

@@ -44,4 +44,34 @@ public sealed class ChangeFeedRingTests
         Assert.False(gap);
         Assert.Equal("big", Assert.Single(events).Change.Key);
     }
+
+    [Fact]
+    public async Task A_reader_resumes_exactly_after_its_number_once_the_ring_has_wrapped()
+    {
+        using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
+        using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000);
+        for (var i = 1; i <= 150; i++)
+        {
+            await service.WriteAsync(r => r.Put($"k/{i:D3}", "1", null));
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 150, Deadline), $"the feed saw {feed.Last} of 150 changes");
+
+        var (events, gap, _) = feed.After(120);
+        Assert.False(gap);
+        Assert.Equal(Enumerable.Range(121, 30).Select(n => (long)n), events.Select(e => e.Seq));
+        Assert.Equal(Enumerable.Range(121, 30).Select(n => $"k/{n:D3}"), events.Select(e => e.Change.Key));
+
+        (events, gap, _) = feed.After(50); // change 51 is the oldest kept
+        Assert.False(gap);
+        Assert.Equal(Enumerable.Range(51, 100).Select(n => (long)n), events.Select(e => e.Seq));
+
+        (events, gap, _) = feed.After(49);
+        Assert.True(gap, "change 50 is gone");
+        Assert.Equal(100, events.Count);
+
+        (events, gap, _) = feed.After(150);
+        Assert.False(gap);
+        Assert.Empty(events);
+    }
 }

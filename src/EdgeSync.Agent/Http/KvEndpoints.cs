@@ -106,7 +106,9 @@ public sealed class KvEndpoints(
     {
         await gate.PrepareAsync(ctx, opts);
         var started = Stopwatch.GetTimestamp();
-        var result = await StoreWrites.WriteAsync(store, write);
+        // Answered on the writer thread: what follows is a few headers and a small JSON body (or, for
+        // quorum and all, an await), cheaper than waking a pool thread for it.
+        var result = await StoreWrites.WriteAsync(store, write, answerInline: true);
         if (!result.Ok)
         {
             throw Refused(result);

@@ -6,11 +6,12 @@ namespace EdgeSync.Agent.Http;
 /// <summary>A write through the group-commit writer, for an HTTP request: a store that refuses it is a 503.</summary>
 public static class StoreWrites
 {
-    public static async Task<T> WriteAsync<T>(ReplicaService store, Func<Replica, T> operation)
+    /// <param name="answerInline">See <see cref="ReplicaService.WriteAsync{T}(Func{Replica, T}, bool)"/>.</param>
+    public static async Task<T> WriteAsync<T>(ReplicaService store, Func<Replica, T> operation, bool answerInline = false)
     {
         try
         {
-            return await store.WriteAsync(operation);
+            return await store.WriteAsync(operation, answerInline);
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or UnauthorizedAccessException)
         {

@@ -5,9 +5,10 @@ namespace EdgeSync.Core.Sync;
 /// <summary>One caller's write in a group-commit queue, with the task the caller awaits.</summary>
 /// <param name="operation">What to run inside the batch.</param>
 /// <param name="continueAsynchronously">
-/// Whether the caller's continuation goes to the thread pool. A real writer thread wants that: a
-/// continuation run inline would delay the next batch, and one that disposes the writer would pull
-/// the queue from under it. A single-threaded simulation wants inline continuations.
+/// Whether the caller's continuation goes to the thread pool. A real writer thread wants that by
+/// default: a continuation run inline delays the next batch, and one that disposes the writer would
+/// pull the queue from under it. Inline suits a single-threaded simulation, and a caller whose
+/// continuation is short and never blocks (an HTTP answer), which saves a thread wake-up.
 /// </param>
 public sealed class PendingWrite<T>(Func<Replica, T> operation, bool continueAsynchronously) : IPendingWrite
 {

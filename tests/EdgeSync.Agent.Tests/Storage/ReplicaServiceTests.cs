@@ -93,6 +93,58 @@ public sealed class ReplicaServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_inline_answer_runs_on_the_writer_thread_after_the_push_and_may_write_again()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        using var service = new ReplicaService(NewReplica(storage));
+        var pushedOn = -1;
+        service.Committed += _ => pushedOn = Environment.CurrentManagedThreadId;
+
+        // The default answer goes to the pool, so a caller's continuation never delays the next batch.
+        var pooledOn = await service.WriteAsync(r => r.Put("pool", "1", null))
+            .ContinueWith(_ => Thread.CurrentThread.Name, TaskContinuationOptions.ExecuteSynchronously).WaitAsync(Deadline);
+        Assert.NotEqual("edgesync-writer", pooledOn);
+
+        var answeredOn = await service.WriteAsync(r => r.Put("inline", "1", null), answerInline: true)
+            .ContinueWith(t =>
+            {
+                Assert.True(t.Result.Ok);
+                return (Thread.CurrentThread.Name, Environment.CurrentManagedThreadId, Pushed: pushedOn);
+            }, TaskContinuationOptions.ExecuteSynchronously).WaitAsync(Deadline);
+        Assert.Equal("edgesync-writer", answeredOn.Name);
+        Assert.Equal(answeredOn.CurrentManagedThreadId, answeredOn.Pushed); // the push ran first, on the same thread
+
+        // Awaiting another write from the writer thread queues it for the next batch: it must not hang.
+        var nested = await service.WriteAsync(r => r.Put("first", "1", null), answerInline: true)
+            .ContinueWith(_ => service.WriteAsync(r => r.Put("second", "2", null)), TaskContinuationOptions.ExecuteSynchronously)
+            .Unwrap().WaitAsync(Deadline);
+        Assert.True(nested.Ok);
+        Assert.Equal(["first", "inline", "pool", "second"], service.Read(r => r.List(string.Empty, null, 10).Select(k => k.Key).ToList()));
+    }
+
+    [Fact]
+    public async Task A_failed_commit_answers_inline_callers_outside_the_read_gate()
+    {
+        var storage = new DiskFullStorage();
+        using var service = new ReplicaService(NewReplica(storage));
+        storage.Full = true;
+        var readFromAnswer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var write = service.WriteAsync(r => r.Put("k", "1", null), answerInline: true);
+        _ = write.ContinueWith(
+            _ =>
+            {
+                // Another thread reading while this answer runs must get the gate: the writer no longer holds it.
+                var reader = Task.Run(() => service.Read(r => r.LiveKeys));
+                readFromAnswer.TrySetResult(reader.Wait(Deadline));
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
+
+        await Assert.ThrowsAsync<IOException>(() => write.WaitAsync(Deadline));
+        Assert.True(await readFromAnswer.Task.WaitAsync(Deadline), "a read from another thread waited for the failed batch's answers");
+    }
+
+    [Fact]
     public async Task Committed_changes_are_announced_after_they_are_durable()
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);

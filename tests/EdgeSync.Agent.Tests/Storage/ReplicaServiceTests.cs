@@ -99,26 +99,42 @@ public sealed class ReplicaServiceTests : IDisposable
         using var service = new ReplicaService(NewReplica(storage));
         var pushedOn = -1;
         service.Committed += _ => pushedOn = Environment.CurrentManagedThreadId;
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // Hold the writer in a batch, so every continuation below is attached before its write completes
+        // (one attached to a finished task would run on this thread instead).
+        var held = service.WriteAsync(_ =>
+        {
+            running.Set();
+            return release.Wait(Deadline);
+        });
+        Assert.True(running.Wait(Deadline));
 
         // The default answer goes to the pool, so a caller's continuation never delays the next batch.
-        var pooledOn = await service.WriteAsync(r => r.Put("pool", "1", null))
-            .ContinueWith(_ => Thread.CurrentThread.Name, TaskContinuationOptions.ExecuteSynchronously).WaitAsync(Deadline);
-        Assert.NotEqual("edgesync-writer", pooledOn);
-
-        var answeredOn = await service.WriteAsync(r => r.Put("inline", "1", null), answerInline: true)
-            .ContinueWith(t =>
-            {
-                Assert.True(t.Result.Ok);
-                return (Thread.CurrentThread.Name, Environment.CurrentManagedThreadId, Pushed: pushedOn);
-            }, TaskContinuationOptions.ExecuteSynchronously).WaitAsync(Deadline);
-        Assert.Equal("edgesync-writer", answeredOn.Name);
-        Assert.Equal(answeredOn.CurrentManagedThreadId, answeredOn.Pushed); // the push ran first, on the same thread
+        var pooledOn = service.WriteAsync(r => r.Put("pool", "1", null))
+            .ContinueWith(_ => Thread.CurrentThread.Name, TaskContinuationOptions.ExecuteSynchronously);
+        var answeredOn = service.WriteAsync(r => r.Put("inline", "1", null), answerInline: true)
+            .ContinueWith(
+                t =>
+                {
+                    Assert.True(t.Result.Ok);
+                    return (Thread.CurrentThread.Name, Environment.CurrentManagedThreadId, Pushed: pushedOn);
+                },
+                TaskContinuationOptions.ExecuteSynchronously);
 
         // Awaiting another write from the writer thread queues it for the next batch: it must not hang.
-        var nested = await service.WriteAsync(r => r.Put("first", "1", null), answerInline: true)
+        var nested = service.WriteAsync(r => r.Put("first", "1", null), answerInline: true)
             .ContinueWith(_ => service.WriteAsync(r => r.Put("second", "2", null)), TaskContinuationOptions.ExecuteSynchronously)
-            .Unwrap().WaitAsync(Deadline);
-        Assert.True(nested.Ok);
+            .Unwrap();
+        release.Set();
+
+        Assert.True(await held.WaitAsync(Deadline));
+        Assert.NotEqual("edgesync-writer", await pooledOn.WaitAsync(Deadline));
+        var answered = await answeredOn.WaitAsync(Deadline);
+        Assert.Equal("edgesync-writer", answered.Name);
+        Assert.Equal(answered.CurrentManagedThreadId, answered.Pushed); // the push ran first, on the same thread
+        Assert.True((await nested.WaitAsync(Deadline)).Ok);
         Assert.Equal(["first", "inline", "pool", "second"], service.Read(r => r.List(string.Empty, null, 10).Select(k => k.Key).ToList()));
     }
 
@@ -127,21 +143,39 @@ public sealed class ReplicaServiceTests : IDisposable
     {
         var storage = new DiskFullStorage();
         using var service = new ReplicaService(NewReplica(storage));
-        storage.Full = true;
-        var readFromAnswer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var running = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var held = service.WriteAsync(_ =>
+        {
+            running.Set();
+            return release.Wait(Deadline);
+        });
+        Assert.True(running.Wait(Deadline));
 
-        var write = service.WriteAsync(r => r.Put("k", "1", null), answerInline: true);
-        _ = write.ContinueWith(
+        // Queued behind the held batch, so its continuation is attached before it fails; the disk
+        // fills up inside its own batch, so that batch's commit is the one that fails.
+        var write = service.WriteAsync(
+            r =>
+            {
+                storage.Full = true;
+                return r.Put("k", "1", null);
+            },
+            answerInline: true);
+        var readFromAnswer = write.ContinueWith(
             _ =>
             {
                 // Another thread reading while this answer runs must get the gate: the writer no longer holds it.
                 var reader = Task.Run(() => service.Read(r => r.LiveKeys));
-                readFromAnswer.TrySetResult(reader.Wait(Deadline));
+                return (Thread.CurrentThread.Name, Read: reader.Wait(Deadline));
             },
             TaskContinuationOptions.ExecuteSynchronously);
+        release.Set();
 
+        Assert.True(await held.WaitAsync(Deadline));
         await Assert.ThrowsAsync<IOException>(() => write.WaitAsync(Deadline));
-        Assert.True(await readFromAnswer.Task.WaitAsync(Deadline), "a read from another thread waited for the failed batch's answers");
+        var answer = await readFromAnswer.WaitAsync(Deadline);
+        Assert.Equal("edgesync-writer", answer.Name);
+        Assert.True(answer.Read, "a read from another thread waited for the failed batch's answers");
     }
 
     [Fact]

@@ -55,9 +55,7 @@ public sealed partial class LiteDbReplicaStorage
             }
         }
 
-        found.AddRange(view.Updates
-            .Where(u => string.Equals(u.Origin, origin, StringComparison.Ordinal) && u.Seq > Math.Max(afterSeq, 0))
-            .Select(u => (u.Key, u.Seq)));
+        found.AddRange(view.UpdatesFrom(origin, Math.Max(afterSeq, 0)));
         return found;
     }
 

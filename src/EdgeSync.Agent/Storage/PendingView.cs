@@ -1,3 +1,4 @@
+using System.Text;
 using EdgeSync.Core.Store;
 using EdgeSync.Core.Sync;
 
@@ -6,16 +7,15 @@ namespace EdgeSync.Agent.Storage;
 /// <summary>
 /// The changes not yet in LiteDB as one picture (newest layer wins), for the queries that
 /// overlay them on what LiteDB returns. Built on demand and kept until the next change, with
-/// its indexes (key order, Merkle bucket, updates, deletions) computed when first asked for.
+/// its indexes (key order, Merkle bucket, deletions) computed when first asked for; updates by
+/// origin are read from the encoded states at each question.
 /// </summary>
 internal sealed class PendingView
 {
     private readonly Dictionary<string, byte[]?> _entries = new(StringComparer.Ordinal);
     private List<string>? _sorted;
     private Dictionary<int, List<string>>? _byBucket;
-    private List<(string Origin, long Seq, string Key)>? _updates;
     private List<string>? _deleted;
-    private List<KeyState>? _states;
 
     /// <param name="layers">Oldest first.</param>
     public PendingView(IEnumerable<PendingLayer?> layers)
@@ -50,14 +50,35 @@ internal sealed class PendingView
         return _byBucket.TryGetValue(bucket, out var keys) ? keys : [];
     }
 
-    /// <summary>Every live (origin, seq) of a pending state, as the stored "updates" index holds them.</summary>
-    public List<(string Origin, long Seq, string Key)> Updates => _updates ??= [.. States().SelectMany(s => s.Siblings.Select(v => (v.Origin, v.Seq, s.Key)))];
+    /// <summary>
+    /// The pending (key, seq) updates written by <paramref name="origin"/> above <paramref name="afterSeq"/>,
+    /// as the stored "updates" index finds them; read from the encoded states, without decoding them.
+    /// </summary>
+    public List<(string Key, long Seq)> UpdatesFrom(string origin, long afterSeq)
+    {
+        var originUtf8 = Encoding.UTF8.GetBytes(origin);
+        var found = new List<(string Key, long Seq)>();
+        var seqs = new List<long>();
+        foreach (var (key, state) in _entries)
+        {
+            if (state is null)
+            {
+                continue;
+            }
 
-    public List<string> Deleted => _deleted ??= [.. States().Where(s => s.IsDeleted).Select(s => s.Key)];
+            seqs.Clear();
+            KeyStateScan.SeqsFrom(state, originUtf8, afterSeq, seqs);
+            foreach (var seq in seqs)
+            {
+                found.Add((key, seq));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Every pending deleted key; answered from the encoded states, without decoding them.</summary>
+    public List<string> Deleted => _deleted ??= [.. _entries.Where(e => e.Value is not null && KeyStateScan.IsDeleted(e.Value)).Select(e => e.Key)];
 
     public KeyState? Decode(string key) => _entries.TryGetValue(key, out var state) && state is not null ? KeyStateCodec.Decode(state) : null;
-
-    /// <summary>Every pending live state, decoded once for the indexes above.</summary>
-    private List<KeyState> States() =>
-        _states ??= [.. _entries.Values.Where(s => s is not null).Select(s => KeyStateCodec.Decode(s!))];
 }

@@ -17,27 +17,13 @@ public static class KeyStateScan
     public static bool IsDeleted(ReadOnlySpan<byte> encoded)
     {
         var at = 0;
-        if (Take(encoded, ref at, 1)[0] != KeyStateCodec.Version)
-        {
-            throw new FormatException("Unknown key state version.");
-        }
-
-        SkipString(encoded, ref at); // key
-        SkipString(encoded, ref at); // causal context
-        var siblings = VarInt(encoded, ref at);
+        var siblings = ToSiblings(encoded, ref at);
         for (var i = 0UL; i < siblings; i++)
         {
-            SkipString(encoded, ref at); // dot's node
-            VarInt(encoded, ref at); // dot's counter
-            VarInt(encoded, ref at); // seq
-            Take(encoded, ref at, sizeof(long)); // wall-clock part of the timestamp
-            VarInt(encoded, ref at); // logical part
-            if (Take(encoded, ref at, 1)[0] != 0)
+            if (NextSibling(encoded, ref at, out _, out _))
             {
-                return false; // this sibling holds a value
+                return false;
             }
-
-            SkipString(encoded, ref at); // its past
         }
 
         return true;
@@ -53,32 +39,46 @@ public static class KeyStateScan
     {
         ArgumentNullException.ThrowIfNull(into);
         var at = 0;
-        if (Take(encoded, ref at, 1)[0] != KeyStateCodec.Version)
-        {
-            throw new FormatException("Unknown key state version.");
-        }
-
-        SkipString(encoded, ref at); // key
-        SkipString(encoded, ref at); // causal context
-        var siblings = VarInt(encoded, ref at);
+        var siblings = ToSiblings(encoded, ref at);
         for (var i = 0UL; i < siblings; i++)
         {
-            var node = Take(encoded, ref at, VarInt(encoded, ref at));
-            VarInt(encoded, ref at); // dot's counter
-            var seq = (long)VarInt(encoded, ref at);
-            Take(encoded, ref at, sizeof(long)); // wall-clock part of the timestamp
-            VarInt(encoded, ref at); // logical part
-            if (Take(encoded, ref at, 1)[0] != 0)
-            {
-                SkipString(encoded, ref at); // the value
-            }
-
-            SkipString(encoded, ref at); // its past
+            NextSibling(encoded, ref at, out var node, out var seq);
             if (seq > afterSeq && node.SequenceEqual(originUtf8))
             {
                 into.Add(seq);
             }
         }
+    }
+
+    /// <summary>Checks the version, skips the key and the context; returns the number of siblings.</summary>
+    private static ulong ToSiblings(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        if (Take(bytes, ref at, 1)[0] != KeyStateCodec.Version)
+        {
+            throw new FormatException("Unknown key state version.");
+        }
+
+        SkipString(bytes, ref at); // key
+        SkipString(bytes, ref at); // causal context
+        return VarInt(bytes, ref at);
+    }
+
+    /// <summary>Reads one sibling as <see cref="KeyStateCodec.Write"/> wrote it; true when it holds a value.</summary>
+    private static bool NextSibling(ReadOnlySpan<byte> bytes, ref int at, out ReadOnlySpan<byte> node, out long seq)
+    {
+        node = Take(bytes, ref at, VarInt(bytes, ref at));
+        VarInt(bytes, ref at); // dot's counter
+        seq = (long)VarInt(bytes, ref at);
+        Take(bytes, ref at, sizeof(long)); // wall-clock part of the timestamp
+        VarInt(bytes, ref at); // logical part
+        var hasValue = Take(bytes, ref at, 1)[0] != 0;
+        if (hasValue)
+        {
+            SkipString(bytes, ref at);
+        }
+
+        SkipString(bytes, ref at); // its past
+        return hasValue;
     }
 
     private static ReadOnlySpan<byte> Take(ReadOnlySpan<byte> bytes, ref int at, ulong count)

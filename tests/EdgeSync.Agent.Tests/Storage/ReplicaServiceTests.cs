@@ -63,23 +63,15 @@ public sealed class ReplicaServiceTests : IDisposable
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);
         using var service = new ReplicaService(NewReplica(storage));
-        using var running = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-
         // Hold the writer inside a batch so that everything below queues up into the next one.
-        var gate = service.WriteAsync(_ =>
-        {
-            running.Set();
-            return release.Wait(Deadline);
-        });
-        Assert.True(running.Wait(Deadline));
+        using var held = HeldWriter.Hold(service, Deadline);
         var good1 = service.WriteAsync(r => r.Put("a", "1", null));
         var bad = service.WriteAsync<WriteResult>(_ => throw new InvalidOperationException("boom"));
         var invalid = service.WriteAsync(r => r.Put("b", "{not json", null));
         var good2 = service.WriteAsync(r => r.Put("c", "2", null));
-        release.Set();
+        held.Release();
 
-        Assert.True(await gate.WaitAsync(Deadline));
+        Assert.True(await held.Batch.WaitAsync(Deadline));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bad.WaitAsync(Deadline));
         Assert.Equal("boom", error.Message);
         Assert.Equal(WriteStatus.InvalidValue, (await invalid.WaitAsync(Deadline)).Status);
@@ -99,17 +91,9 @@ public sealed class ReplicaServiceTests : IDisposable
         using var service = new ReplicaService(NewReplica(storage));
         var pushedOn = -1;
         service.Committed += _ => pushedOn = Environment.CurrentManagedThreadId;
-        using var running = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-
         // Hold the writer in a batch, so every continuation below is attached before its write completes
         // (one attached to a finished task would run on this thread instead).
-        var held = service.WriteAsync(_ =>
-        {
-            running.Set();
-            return release.Wait(Deadline);
-        });
-        Assert.True(running.Wait(Deadline));
+        using var held = HeldWriter.Hold(service, Deadline);
 
         // The default answer goes to the pool, so a caller's continuation never delays the next batch.
         var pooledOn = service.WriteAsync(r => r.Put("pool", "1", null))
@@ -127,9 +111,9 @@ public sealed class ReplicaServiceTests : IDisposable
         var nested = service.WriteAsync(r => r.Put("first", "1", null), answerInline: true)
             .ContinueWith(_ => service.WriteAsync(r => r.Put("second", "2", null)), TaskContinuationOptions.ExecuteSynchronously)
             .Unwrap();
-        release.Set();
+        held.Release();
 
-        Assert.True(await held.WaitAsync(Deadline));
+        Assert.True(await held.Batch.WaitAsync(Deadline));
         Assert.NotEqual("edgesync-writer", await pooledOn.WaitAsync(Deadline));
         var answered = await answeredOn.WaitAsync(Deadline);
         Assert.Equal("edgesync-writer", answered.Name);
@@ -143,14 +127,7 @@ public sealed class ReplicaServiceTests : IDisposable
     {
         var storage = new DiskFullStorage();
         using var service = new ReplicaService(NewReplica(storage));
-        using var running = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var held = service.WriteAsync(_ =>
-        {
-            running.Set();
-            return release.Wait(Deadline);
-        });
-        Assert.True(running.Wait(Deadline));
+        using var held = HeldWriter.Hold(service, Deadline);
 
         // Queued behind the held batch, so its continuation is attached before it fails; the disk
         // fills up inside its own batch, so that batch's commit is the one that fails.
@@ -169,9 +146,9 @@ public sealed class ReplicaServiceTests : IDisposable
                 return (Thread.CurrentThread.Name, Read: reader.Wait(Deadline));
             },
             TaskContinuationOptions.ExecuteSynchronously);
-        release.Set();
+        held.Release();
 
-        Assert.True(await held.WaitAsync(Deadline));
+        Assert.True(await held.Batch.WaitAsync(Deadline));
         await Assert.ThrowsAsync<IOException>(() => write.WaitAsync(Deadline));
         var answer = await readFromAnswer.WaitAsync(Deadline);
         Assert.Equal("edgesync-writer", answer.Name);

@@ -8,7 +8,8 @@ namespace EdgeSync.Core.Tests.Store;
 
 public class KeyStateCodecTests
 {
-    private static readonly Gen<KeyState> States =
+    /// <summary>States from generated multi-node histories, tombstones and siblings included.</summary>
+    internal static readonly Gen<KeyState> States =
         Gen.Select(KeyHistory.Steps(20), Gen.Bool, Gen.Int[0, 10_000])
             .Select(t => KeyHistory.Run(t.Item1, t.Item2 ? ConflictPolicy.Lww : ConflictPolicy.Siblings).Pick(t.Item3));
 

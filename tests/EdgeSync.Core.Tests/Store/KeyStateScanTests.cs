@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using CsCheck;
 using EdgeSync.Core.Clocks;
@@ -9,9 +8,7 @@ namespace EdgeSync.Core.Tests.Store;
 /// <summary>Reading "deleted?" and "which updates?" from the encoded form agrees with decoding it.</summary>
 public class KeyStateScanTests
 {
-    private static readonly Gen<KeyState> States =
-        Gen.Select(KeyHistory.Steps(20), Gen.Bool, Gen.Int[0, 10_000])
-            .Select(t => KeyHistory.Run(t.Item1, t.Item2 ? ConflictPolicy.Lww : ConflictPolicy.Siblings).Pick(t.Item3));
+    private static readonly Gen<KeyState> States = KeyStateCodecTests.States;
 
     [Fact]
     public void Agrees_with_the_decoded_state_for_every_generated_state()
@@ -33,7 +30,7 @@ public class KeyStateScanTests
             new(new Dot(node, counter), long.MaxValue, new HybridTimestamp(long.MinValue, int.MaxValue), null, VersionVector.Parse("b:2;c:9"));
         var deleted = new KeyState("k/ü", [Tombstone("a", 1), Tombstone("b", long.MaxValue)], DotSet.Parse("a:1;b:2+4"));
         var live = deleted with { Siblings = deleted.Siblings.Add(new Sibling(new Dot("c", 3), 5, new HybridTimestamp(1, 0), longValue, VersionVector.Empty)) };
-        var empty = new KeyState("k", ImmutableArray<Sibling>.Empty, DotSet.Parse("a:1"));
+        var empty = new KeyState("k", [], DotSet.Parse("a:1"));
 
         Assert.True(KeyStateScan.IsDeleted(KeyStateCodec.Encode(deleted)));
         Assert.False(KeyStateScan.IsDeleted(KeyStateCodec.Encode(live)));
@@ -87,7 +84,7 @@ public class KeyStateScanTests
     [Fact]
     public void An_unknown_version_is_a_FormatException()
     {
-        var bytes = KeyStateCodec.Encode(new KeyState("k", ImmutableArray<Sibling>.Empty, DotSet.Parse("a:1")));
+        var bytes = KeyStateCodec.Encode(new KeyState("k", [], DotSet.Parse("a:1")));
         bytes[0] = 2;
         Assert.Throws<FormatException>(() => KeyStateScan.IsDeleted(bytes));
     }

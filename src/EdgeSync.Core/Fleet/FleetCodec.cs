@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Fleet.Messages;
+using EdgeSync.Core.Store;
 
 namespace EdgeSync.Core.Fleet;
 
@@ -97,7 +98,7 @@ public static class FleetCodec
         }
 
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        using var r = new BinaryReader(stream, new UTF8Encoding(false, true));
+        using var r = new BinaryReader(stream, StrictUtf8.Encoding);
         try
         {
             var version = r.ReadByte();

@@ -59,7 +59,7 @@ public static class SyncCodec
         }
 
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        using var reader = new BinaryReader(stream, new UTF8Encoding(false, true));
+        using var reader = new BinaryReader(stream, StrictUtf8.Encoding);
         try
         {
             reader.ReadByte();

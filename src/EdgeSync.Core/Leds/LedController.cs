@@ -47,10 +47,10 @@ public sealed class LedController
             var due = long.MaxValue;
             for (var i = 0; i < LedCount; i++)
             {
-                if (Period(_pattern[i]) is { } period)
+                if (LedPatterns.PeriodOf(_pattern[i], _timings) is { } period)
                 {
                     // Edges fall on half periods from the pattern's start.
-                    var half = (long)(period.TotalSeconds / 2 * _time.TimestampFrequency);
+                    var half = Ticks(period / 2);
                     var into = (now - _patternSince[i]) % half;
                     due = Math.Min(due, now - into + half);
                 }
@@ -105,14 +105,6 @@ public sealed class LedController
             _snapshot = LedSnapshot.AllOff;
         }
     }
-
-    private TimeSpan? Period(LedPattern pattern) => pattern switch
-    {
-        LedPattern.Heartbeat => _timings.HeartbeatPeriod,
-        LedPattern.SlowBlink => _timings.SlowBlinkPeriod,
-        LedPattern.FastBlink => _timings.FastBlinkPeriod,
-        _ => null,
-    };
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 

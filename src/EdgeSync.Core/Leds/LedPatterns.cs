@@ -28,13 +28,16 @@ public static class LedPatterns
     /// blink starts lit, so a change of state shows at once. <see cref="LedPattern.Flash"/> is
     /// timed by <see cref="LedController"/>, not here.
     /// </summary>
-    public static bool IsOn(LedPattern pattern, TimeSpan elapsed, LedTimings timings) => pattern switch
+    public static bool IsOn(LedPattern pattern, TimeSpan elapsed, LedTimings timings) =>
+        PeriodOf(pattern, timings) is { } period ? FirstHalf(elapsed, period) : pattern == LedPattern.On;
+
+    /// <summary>The period of a blinking pattern (lit for its first half); null for a steady one or <see cref="LedPattern.Flash"/>.</summary>
+    public static TimeSpan? PeriodOf(LedPattern pattern, LedTimings timings) => pattern switch
     {
-        LedPattern.On => true,
-        LedPattern.Heartbeat => FirstHalf(elapsed, timings.HeartbeatPeriod),
-        LedPattern.SlowBlink => FirstHalf(elapsed, timings.SlowBlinkPeriod),
-        LedPattern.FastBlink => FirstHalf(elapsed, timings.FastBlinkPeriod),
-        _ => false,
+        LedPattern.Heartbeat => timings.HeartbeatPeriod,
+        LedPattern.SlowBlink => timings.SlowBlinkPeriod,
+        LedPattern.FastBlink => timings.FastBlinkPeriod,
+        _ => null,
     };
 
     /// <summary>Lower-case names used in JSON and on the dashboard.</summary>

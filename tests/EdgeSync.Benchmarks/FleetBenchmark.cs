@@ -18,12 +18,15 @@ namespace EdgeSync.Benchmarks;
 /// </summary>
 public static class FleetBenchmark
 {
+    private const int BatchInFlight = 4;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Num(args, "--seconds", 5);
         var rate = Num(args, "--rate", 500);
         var writes = (int)Num(args, "--writes", 5000);
         var concurrency = (int)Num(args, "--concurrency", 16);
+        var batch = (int)Num(args, "--batch", 100);
         var warmup = Num(args, "--warmup", 2);
 
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
@@ -61,6 +64,10 @@ public static class FleetBenchmark
                 Collections: g.Collections - gcBefore[i].Collections,
                 KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
+            var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
+            var batched = await ThroughputAsync(writer, followers, writes * 4, BatchInFlight, batch);
+            var batchCpu = agents.Select((a, i) => (a.CpuTime() - batchCpuBefore.Agents[i]).TotalMicroseconds / (writes * 4)).ToArray();
+            var batchOthers = ((mosquitto.CpuTime() - batchCpuBefore.Broker).TotalMicroseconds / (writes * 4), (ProcStat.CpuTime(Environment.ProcessId) - batchCpuBefore.Bench).TotalMicroseconds / (writes * 4));
 
             Console.WriteLine($"fleet: 3 agents ({FleetBenchAgent.Describe} run, LiteDB, durable PUT) on Mosquitto, loopback, {Environment.ProcessorCount} cores");
             Console.WriteLine("| measure | fleet | raw MQTT (MQTTnet alone, same broker) |");
@@ -80,6 +87,8 @@ public static class FleetBenchmark
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
+            Console.WriteLine($"| the same in batches ({writes * 4} writes, {batch} per POST /v1/batch, {BatchInFlight} in flight): replicated / local writes/s | {batched.Replicated:0} / {batched.Local:0} | {raw.MessagesPerSecond:0} msg/s ({batched.Replicated / raw.MessagesPerSecond:0.00}x) |");
+            Console.WriteLine($"| CPU per write in the batched run: writer / each follower / Mosquitto / this benchmark | {batchCpu[0]:0} / {batchCpu[1]:0}, {batchCpu[2]:0} / {batchOthers.Item1:0} / {batchOthers.Item2:0} µs | |");
             return 0;
         }
         finally
@@ -206,24 +215,44 @@ public static class FleetBenchmark
         return (applied, visible);
     }
 
-    private static async Task<(double Replicated, double Local)> ThroughputAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int writes, int concurrency)
+    /// <summary>
+    /// <paramref name="writes"/> new keys written as fast as <paramref name="concurrency"/> clients can: one PUT each,
+    /// or <paramref name="batch"/> per <c>POST /v1/batch</c>; replicated = until both followers applied every one.
+    /// </summary>
+    private static async Task<(double Replicated, double Local)> ThroughputAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int writes, int concurrency, int batch = 1)
     {
         var actor = (string)(await writer.StatusAsync())["actor"]!; // the origin the writer's updates carry
         var target = await writer.AppliedFromAsync(actor) + writes;
-        var next = -1;
+        var next = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) < writes)
+            int first;
+            while ((first = Interlocked.Add(ref next, batch) - batch) < writes)
             {
-                using var body = new StringContent("{\"v\":1}", Encoding.UTF8, "application/json");
-                using var r = await writer.Http.PutAsync($"v1/kv/bench/tp/{Guid.NewGuid():N}", body);
+                var count = Math.Min(batch, writes - first);
+                using var r = batch == 1
+                    ? await writer.Http.PutAsync($"v1/kv/bench/tp/{Guid.NewGuid():N}", Json("{\"v\":1}"))
+                    : await writer.Http.PostAsync("v1/batch", Json(BatchBody(count)));
                 r.EnsureSuccessStatusCode();
             }
         }));
         var local = writes / clock.Elapsed.TotalSeconds;
         await Until(async () => (await Task.WhenAll(followers.Select(f => f.AppliedFromAsync(actor)))).All(a => a >= target), "followers applied every write");
         return (writes / clock.Elapsed.TotalSeconds, local);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static string BatchBody(int count)
+    {
+        var body = new StringBuilder("{\"writes\":[");
+        for (var i = 0; i < count; i++)
+        {
+            body.Append(i == 0 ? "" : ",").Append("{\"key\":\"bench/tp/").Append(Guid.NewGuid().ToString("N")).Append("\",\"value\":{\"v\":1}}");
+        }
+
+        return body.Append("]}").ToString();
     }
 
     private static async Task Until(Func<Task<bool>> condition, string what)

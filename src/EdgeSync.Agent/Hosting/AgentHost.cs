@@ -158,6 +158,7 @@ public static class AgentHost
         services.AddSingleton(_ => new PrometheusExporter(AgentMetrics.MeterName, PrometheusExporter.RuntimeMeterName));
         services.AddSingleton<FleetDropMetrics>();
         services.AddSingleton<KvEndpoints>();
+        services.AddSingleton<BatchEndpoint>();
         services.AddSingleton<ListEndpoint>();
         services.AddSingleton<StatusEndpoints>();
         services.AddSingleton<BackupEndpoints>();

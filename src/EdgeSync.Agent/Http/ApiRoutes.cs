@@ -67,6 +67,7 @@ public static class ApiRoutes
         app.MapGet("/v1/kv/{**key}", Guard(kv.GetAsync));
         app.MapDelete("/v1/kv/{**key}", Guard(kv.DeleteAsync));
         app.MapGet("/v1/kv", Guard(list.ListAsync));
+        app.MapPost("/v1/batch", Guard(app.Services.GetRequiredService<BatchEndpoint>().PostAsync));
         var backup = app.Services.GetRequiredService<BackupEndpoints>();
         app.MapGet("/v1/export", Guard(backup.ExportAsync));
         app.MapPost("/v1/import", Guard(backup.ImportAsync));

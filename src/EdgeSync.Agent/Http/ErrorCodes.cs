@@ -21,4 +21,5 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string BadRequest = "bad_request";
     public const string InvalidImport = "invalid_import";
+    public const string InvalidBatch = "invalid_batch";
 }

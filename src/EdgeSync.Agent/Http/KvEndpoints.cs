@@ -31,7 +31,7 @@ public sealed class KvEndpoints(
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
         var json = await ReadValueAsync(ctx);
-        ThrowIfRecovering();
+        ThrowIfRecovering(recovery, fence);
         await WriteAsync(ctx, key, opts, "put", r => r.Put(key, json, opts.Context));
     }
 
@@ -39,12 +39,12 @@ public sealed class KvEndpoints(
     {
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
-        ThrowIfRecovering();
+        ThrowIfRecovering(recovery, fence);
         await WriteAsync(ctx, key, opts, "delete", r => r.Delete(key, opts.Context));
     }
 
-    /// <summary>A recovered store must learn its own sequence numbers back before it writes (see StoreRecovery).</summary>
-    private void ThrowIfRecovering()
+    /// <summary>A recovered store takes local writes only once its peers have re-seeded it (see StoreRecovery).</summary>
+    internal static void ThrowIfRecovering(Security.StoreRecovery recovery, Security.RecoveryFence fence)
     {
         if (recovery.Fenced)
         {
@@ -120,7 +120,7 @@ public sealed class KvEndpoints(
         ctx.Response.Headers[RequestOptions.SessionHeader] = session.Encode();
         var context = result.State!.Context.Encode();
         ctx.Response.Headers[RequestOptions.ContextHeader] = context;
-        var reached = await ReplicateAsync(ctx, result.State, opts);
+        var reached = await ReplicateAsync(ctx, gate.Coordinator, [result.State], opts);
 
         await JsonOut.WriteAsync(ctx, StatusCodes.Status200OK, w =>
         {
@@ -146,17 +146,20 @@ public sealed class KvEndpoints(
         return (ReadResult.From(key, outcome.State), Judge(ctx, coordinator, opts, outcome.Replicas, "answered the read"));
     }
 
-    /// <summary>Wait for the level's durable acks; the write stays stored here when they do not come.</summary>
-    private async Task<Reach> ReplicateAsync(HttpContext ctx, KeyState state, RequestOptions opts)
+    /// <summary>
+    /// Wait for the level's durable acks of every one of <paramref name="states"/> (the fewest replicas
+    /// count); the writes stay stored here when they do not come.
+    /// </summary>
+    internal static async Task<Reach> ReplicateAsync(HttpContext ctx, IConsistencyCoordinator coordinator, IReadOnlyList<KeyState> states, RequestOptions opts)
     {
-        var coordinator = gate.Coordinator;
-        if (opts.Consistency == ConsistencyLevel.One)
+        if (opts.Consistency == ConsistencyLevel.One || states.Count == 0)
         {
             return new Reach(ConsistencyLevel.One, 1);
         }
 
-        var outcome = await coordinator.ReplicateAsync(opts.Consistency, state, opts.Timeout, ctx.RequestAborted);
-        return Judge(ctx, coordinator, opts, outcome.Replicas, "hold the write (it is stored on this node and will replicate later)");
+        var outcomes = await Task.WhenAll(states.Select(s => coordinator.ReplicateAsync(opts.Consistency, s, opts.Timeout, ctx.RequestAborted)));
+        var what = states.Count == 1 ? "hold the write (it is stored on this node and will replicate later)" : "hold every write (they are stored on this node and will replicate later)";
+        return Judge(ctx, coordinator, opts, outcomes.Min(o => o.Replicas), what);
     }
 
     /// <summary>
@@ -181,7 +184,8 @@ public sealed class KvEndpoints(
         ErrorCodes.QuorumUnavailable,
         $"consistency={RequestOptions.Name(opts.Consistency)} was not reached (members became unreachable, or the {DurationText.Format(opts.Timeout)} timeout passed): only {reach.Replicas} member(s) {what}; reached consistency={RequestOptions.Name(reach.Level)}.");
 
-    private static ApiException Refused(WriteResult result) => result.Status switch
+    /// <summary>The answer to a write the store refused.</summary>
+    internal static ApiException Refused(WriteResult result) => result.Status switch
     {
         WriteStatus.InvalidKey => ApiException.BadRequest(ErrorCodes.InvalidKey, result.Message!),
         WriteStatus.InvalidValue => ApiException.BadRequest(ErrorCodes.InvalidValue, result.Message!),

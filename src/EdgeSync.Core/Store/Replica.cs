@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Sync;
 
@@ -70,15 +68,9 @@ public sealed class Replica
             return WriteResult.Fail(WriteStatus.InvalidKey, keyProblem);
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(json);
-        if (bytes > Options.MaxValueBytes)
+        if (ValueRules.Check(json, Options.MaxValueBytes) is { } valueProblem)
         {
-            return WriteResult.Fail(WriteStatus.ValueTooLarge, $"The value is {bytes} bytes; at most {Options.MaxValueBytes} are allowed (Store:MaxValueBytes).");
-        }
-
-        if (ValidateJson(json) is { } jsonProblem)
-        {
-            return WriteResult.Fail(WriteStatus.InvalidValue, jsonProblem);
+            return valueProblem;
         }
 
         return WriteLocal(key, json, context);
@@ -332,18 +324,5 @@ public sealed class Replica
         var wasLive = before is not null && !before.IsDeleted;
         var isLive = !after.IsDeleted;
         LiveKeys += (isLive ? 1 : 0) - (wasLive ? 1 : 0);
-    }
-
-    private static string? ValidateJson(string json)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
-            return null;
-        }
-        catch (JsonException e)
-        {
-            return $"The value is not valid JSON: {e.Message}";
-        }
     }
 }

@@ -42,6 +42,29 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
     }
 
     [Fact]
+    public async Task ABatchAtQuorumIsHeldByAMajorityAndItsTokenReadsEveryWriteOnAnotherNode()
+    {
+        await fleet.WaitAllAsync("healthy", TimeSpan.FromSeconds(20));
+        var (a, b) = (fleet.Nodes[0], fleet.Nodes[1]);
+        var writes = string.Join(",", Enumerable.Range(0, 20).Select(i => $$"""{"key":"bq/{{i}}","value":{{i}}}"""));
+        using var post = await SendAsync(a, HttpMethod.Post, "v1/batch?consistency=quorum", $$"""{"writes":[{{writes}}]}""", null);
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        using var answer = JsonDocument.Parse(await post.Content.ReadAsStringAsync());
+        Assert.Contains(answer.RootElement.GetProperty("consistency").GetString(), new[] { "quorum", "all" });
+        Assert.True(answer.RootElement.GetProperty("replicas").GetInt32() >= 2);
+        Assert.Equal(0, answer.RootElement.GetProperty("failed").GetInt32());
+
+        var token = post.Headers.GetValues(Session).Single();
+        for (var i = 0; i < 20; i++)
+        {
+            using var get = await SendAsync(b, HttpMethod.Get, $"v1/kv/bq/{i}", null, token);
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            using var body = JsonDocument.Parse(await get.Content.ReadAsStringAsync());
+            Assert.Equal(i, body.RootElement.GetProperty("values")[0].GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task CliSessionFileCarriesReadYourWritesAcrossNodes()
     {
         await fleet.WaitAllAsync("healthy", TimeSpan.FromSeconds(20));

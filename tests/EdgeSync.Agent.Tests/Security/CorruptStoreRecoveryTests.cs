@@ -65,6 +65,9 @@ public sealed class CorruptStoreRecoveryTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal("store_recovering", refused.Body.GetProperty("error").GetString());
         Assert.Contains("waiting for n2", refused.Body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var batch = await Api.SendAsync(n1.Http, HttpMethod.Post, "v1/batch", """{"writes":[{"key":"k/new","value":7}]}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, batch.Status);
+        Assert.Equal("store_recovering", batch.Body.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(n1.Http, "k/new")).Status);
 
         // n2 comes back: n1 re-seeds, the fence lifts, and a new write of n1 reaches n2 (a reused

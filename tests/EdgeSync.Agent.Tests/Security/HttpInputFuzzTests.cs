@@ -109,6 +109,36 @@ public sealed class HttpInputFuzzTests : IAsyncLifetime
         Assert.True(accepted > 0 && refused > 0, $"accepted {accepted}, refused {refused}");
     }
 
+    [Fact]
+    public async Task Hostile_batches_are_refused_whole_or_answered_write_by_write()
+    {
+        var (accepted, refused) = (0, 0);
+        await Task.Run(() => BatchBody.Sample(body =>
+        {
+            var before = Snapshot();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/batch") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+            request.Headers.ConnectionClose = true;
+            using var response = _http.Send(request);
+            var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            var status = (int)response.StatusCode;
+            Assert.True(status is 200 or 400 or 413, $"{body} -> {status} {text}");
+            using var doc = JsonDocument.Parse(text);
+            if (status == 200)
+            {
+                accepted++;
+                using var sent = JsonDocument.Parse(body);
+                Assert.Equal(sent.RootElement.GetProperty("writes").GetArrayLength(), doc.RootElement.GetProperty("results").GetArrayLength());
+            }
+            else
+            {
+                refused++;
+                Assert.False(string.IsNullOrWhiteSpace(doc.RootElement.GetProperty("message").GetString()));
+                Assert.Equal(before, Snapshot());
+            }
+        }, iter: MessageAuthenticatorTests.FuzzIterations / 4, threads: 1));
+        Assert.True(accepted > 0 && refused > 0, $"accepted {accepted}, refused {refused}");
+    }
+
     private string Snapshot() => _store.Service.Read(r => $"{r.Applied} {r.LiveKeys} {r.Tree.Root}");
 
     private static readonly Gen<string> Garbage = Gen.Char[(char)0, (char)0x2FF].Array[0, 12].Select(c => new string(c));
@@ -136,4 +166,21 @@ public sealed class HttpInputFuzzTests : IAsyncLifetime
             .Select(s => (byte[]?)Encoding.UTF8.GetBytes(s))),
         (2, Gen.Byte.Array[0, 64].Select(b => (byte[]?)b)),
         (1, Gen.Int[4000, 6000].Select(n => (byte[]?)Encoding.UTF8.GetBytes("\"" + new string('z', n) + "\""))));
+
+    private static readonly Gen<string> BatchField = Gen.Frequency(
+        (6, Gen.Select(Gen.OneOfConst("key", "value", "delete", "context", "vlaue", ""), Gen.Frequency(
+            (3, Gen.OneOfConst("\"b/1\"", "\"b/2\"", "1", "true", "false", "null", "{\"x\":[1]}", "\"\"", "\"ZnV6ejox\"", "\"!!\"", "\"" + new string('v', 1100) + "\"", new string('[', 70) + new string(']', 70))),
+            (1, Garbage.Select(g => JsonSerializer.Serialize(g)))))
+            .Select(f => $"\"{f.Item1}\":{f.Item2}")),
+        (1, Gen.OneOfConst("\"key\":", ",", "\"key\":\"b/3\",\"value\":1")));
+
+    private static readonly Gen<string> BatchWriteGen = Gen.Frequency(
+        (4, BatchField.Array[0, 4].Select(f => "{" + string.Join(",", f) + "}")),
+        (2, Gen.OneOfConst("{\"key\":\"b/ok\",\"value\":1}", "{\"key\":\"b/ok\",\"delete\":true}")),
+        (1, Gen.OneOfConst("1", "null", "[]", "\"b/1\"")));
+
+    private static readonly Gen<string> BatchBody = Gen.Frequency(
+        (6, BatchWriteGen.Array[0, 6].Select(w => "{\"writes\":[" + string.Join(",", w) + "]}")),
+        (1, Gen.OneOfConst("", "{", "[]", "{\"writes\":{}}", "{\"writes\":[],\"x\":1}", "{\"writes\":[{\"key\":\"b/1\",\"value\":1}],\"more\":2}", "{\"writes\":[" + new string('{', 5) + "]}")),
+        (1, Garbage));
 }

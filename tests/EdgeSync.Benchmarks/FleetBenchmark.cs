@@ -8,7 +8,8 @@ namespace EdgeSync.Benchmarks;
 /// <c>fleet</c>: three <c>edgesync run</c> processes on one Mosquitto. Replication lag p50/p99 from a PUT
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
 /// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000), after <c>--warmup</c>
-/// seconds (2) of the paced load; next to the raw MQTT limit measured through the same broker first.
+/// seconds (2) of the paced load, then the same with <c>--batch</c> writes (100) per <c>POST /v1/batch</c>;
+/// each next to the raw MQTT limit measured through the same broker first.
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
 /// The PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the follower made the write durable, as its changes feed
@@ -230,10 +231,10 @@ public static class FleetBenchmark
             int first;
             while ((first = Interlocked.Add(ref next, batch) - batch) < writes)
             {
-                var count = Math.Min(batch, writes - first);
+                using var body = new StringContent(batch == 1 ? "{\"v\":1}" : BatchBody(Math.Min(batch, writes - first)), Encoding.UTF8, "application/json");
                 using var r = batch == 1
-                    ? await writer.Http.PutAsync($"v1/kv/bench/tp/{Guid.NewGuid():N}", Json("{\"v\":1}"))
-                    : await writer.Http.PostAsync("v1/batch", Json(BatchBody(count)));
+                    ? await writer.Http.PutAsync($"v1/kv/bench/tp/{Guid.NewGuid():N}", body)
+                    : await writer.Http.PostAsync("v1/batch", body);
                 r.EnsureSuccessStatusCode();
             }
         }));
@@ -241,8 +242,6 @@ public static class FleetBenchmark
         await Until(async () => (await Task.WhenAll(followers.Select(f => f.AppliedFromAsync(actor)))).All(a => a >= target), "followers applied every write");
         return (writes / clock.Elapsed.TotalSeconds, local);
     }
-
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static string BatchBody(int count)
     {

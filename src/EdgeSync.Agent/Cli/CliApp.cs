@@ -15,12 +15,11 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(EmulateCommand.Build());
         var client = new ClientOptions();
-        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(WatchCommand.Build(client)).Concat(BackupCommands.Build(client)))
+        foreach (var command in KvCommands.Build(client).Concat(InfoCommands.Build(client)).Append(BatchCommand.Build(client)).Append(WatchCommand.Build(client)).Concat(BackupCommands.Build(client)))
         {
             root.Subcommands.Add(command);
         }
 
-        // Room for `watch [PREFIX]`, which comes with replication.
         return root;
     }
 

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EdgeSync.Agent.Http;
+
+namespace EdgeSync.Agent.Cli;
+
+/// <summary>
+/// <c>batch FILE|-</c>: many writes from JSON lines (<c>{"key":K,"value":V}</c> or
+/// <c>{"key":K,"delete":true}</c>, optionally with <c>"context"</c>), sent as <c>POST /v1/batch</c>
+/// requests of up to 1,000 writes. A shell loop of <c>edgesync put</c> starts a process per write.
+/// </summary>
+public static partial class BatchCommand
+{
+    // Well under the agent's default Api:MaxRequestBytes (1 MiB); a longer line goes alone.
+    private const int ChunkBytes = 512 * 1024;
+
+    public static Command Build(ClientOptions client)
+    {
+        var file = new Argument<string>("FILE") { Description = "JSON lines, one write each: {\"key\":K,\"value\":V} or {\"key\":K,\"delete\":true}, optionally with \"context\"; '-' reads standard input." };
+        var consistency = new Option<string?>("--consistency") { Description = "one (default), quorum or all, for every write", HelpName = "LEVEL" };
+        var command = new Command("batch", "Make many writes from a file of JSON lines, up to 1,000 per request.") { file, consistency };
+        client.AddTo(command);
+        command.SetAction(async (parse, cancel) =>
+        {
+            var lines = await ReadAsync(parse.GetValue(file)!, cancel);
+            var query = parse.GetValue(consistency) is { } level ? "?consistency=" + Uri.EscapeDataString(level) : string.Empty;
+            using var agent = client.Create(parse);
+            var (written, failed) = (0, 0);
+            foreach (var chunk in Chunks(lines))
+            {
+                JsonElement answer;
+                try
+                {
+                    var body = "{\"writes\":[" + string.Join(",", chunk.Select(l => l.Text)) + "]}";
+                    answer = await agent.SendAsync(HttpMethod.Post, "v1/batch" + query, body, null, cancel);
+                }
+                catch (CliFailure e)
+                {
+                    // The agent names the write by its place in the request; the user knows lines.
+                    var message = WriteIndex().Replace(e.Message, m => "line " + chunk[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)].Number.ToString(CultureInfo.InvariantCulture));
+                    throw new CliFailure(written + failed == 0 ? message : $"{message} (the {written + failed} writes before line {chunk[0].Number} were sent)", e.ExitCode);
+                }
+
+                var results = answer.GetProperty("results").EnumerateArray().ToList();
+                for (var i = 0; i < results.Count; i++)
+                {
+                    if (results[i].TryGetProperty("error", out var error))
+                    {
+                        failed++;
+                        await parse.InvocationConfiguration.Error.WriteLineAsync(
+                            $"edgesync: line {chunk[i].Number} (key '{results[i].GetProperty("key").GetString()}'): {error.GetString()}: {results[i].GetProperty("message").GetString()}");
+                    }
+                    else
+                    {
+                        written++;
+                    }
+                }
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"wrote {written} of {written + failed} writes" + (failed > 0 ? $"; {failed} refused (above)" : string.Empty));
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    /// <summary>Every non-blank line, each checked to be a JSON object before anything is sent.</summary>
+    private static async Task<List<(int Number, string Text)>> ReadAsync(string path, CancellationToken cancel)
+    {
+        string text;
+        try
+        {
+            text = path == "-"
+                ? await Console.In.ReadToEndAsync(cancel)
+                : await File.ReadAllTextAsync(path, new UTF8Encoding(false, true), cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            throw new CliFailure($"cannot read {path}: {e.Message}");
+        }
+
+        var lines = new List<(int, string)>();
+        var number = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CliFailure($"line {number} is not a JSON object; nothing was sent");
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new CliFailure($"line {number} is not valid JSON ({e.Message}); nothing was sent");
+            }
+
+            lines.Add((number, line.Trim()));
+        }
+
+        return lines.Count > 0 ? lines : throw new CliFailure($"{path} holds no writes");
+    }
+
+    private static IEnumerable<List<(int Number, string Text)>> Chunks(List<(int Number, string Text)> lines)
+    {
+        var chunk = new List<(int, string)>();
+        var bytes = 0;
+        foreach (var line in lines)
+        {
+            var size = Encoding.UTF8.GetByteCount(line.Text) + 1;
+            if (chunk.Count == BatchEndpoint.MaxWrites || (chunk.Count > 0 && bytes + size > ChunkBytes))
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+
+            chunk.Add(line);
+            bytes += size;
+        }
+
+        yield return chunk;
+    }
+
+    [GeneratedRegex(@"writes\[(\d+)\]")]
+    private static partial Regex WriteIndex();
+}

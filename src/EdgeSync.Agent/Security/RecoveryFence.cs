@@ -8,11 +8,12 @@ using EdgeSync.Core.Sync;
 namespace EdgeSync.Agent.Security;
 
 /// <summary>
-/// Lifts the write fence of a recovered store once it is safe. Every sync message that carries a
-/// peer's whole applied set (a delta request, a complete delta response) tells what that peer knows
-/// of this node's updates; once the local applied set has contained one such set from every other
-/// member, the node's highest sequence number is at least anything any member had seen, and a new
-/// local write gets a fresh one. Until then, PUT/DELETE answer 503 <c>store_recovering</c>.
+/// Lifts the write fence of a recovered store once its peers have re-seeded it. Every sync message
+/// that carries a peer's whole applied set (a delta request, a complete delta response) tells what
+/// that peer holds; once the local applied set has contained one such set from every other member,
+/// this node holds everything any member held when it came back, so a write without a context
+/// supersedes it instead of becoming its sibling (see <see cref="StoreRecovery"/>). Until then,
+/// PUT/DELETE and batches answer 503 <c>store_recovering</c>.
 /// A member that never comes back keeps the fence up: the log line says which ones are awaited.
 /// </summary>
 public sealed class RecoveryFence(StoreRecovery recovery, FleetRuntime fleet, ReplicaService store, AgentConfig config, ILogger<RecoveryFence> log)

@@ -3,10 +3,12 @@ using System.Globalization;
 namespace EdgeSync.Agent.Security;
 
 /// <summary>
-/// What start-up did about a corrupt store, and whether local writes are fenced. A node that lost
-/// its file must not reuse its own old update sequence numbers (peers would drop its new writes as
-/// already seen), so until it has learned them back from every other member it refuses local
-/// writes. A marker file keeps the fence across a restart in the middle of the recovery.
+/// What start-up did about a corrupt store, and whether local writes are fenced. The fresh store
+/// writes under a new actor, so it cannot reuse old update numbers; the fence is about meaning: a
+/// write without a context supersedes what this node holds, and until every other member has
+/// re-seeded it that is less than the fleet holds, so the write would become a sibling of values the
+/// node simply has not got back yet. A marker file keeps the fence across a restart in the middle of
+/// the recovery.
 /// </summary>
 public sealed class StoreRecovery
 {
@@ -28,7 +30,7 @@ public sealed class StoreRecovery
     /// <summary>Where the corrupt file went, when it was moved at this start.</summary>
     public string? MovedTo { get; }
 
-    /// <summary>Local writes refused until the node knows its own sequence numbers again.</summary>
+    /// <summary>Local writes refused until the peers have re-seeded the node.</summary>
     public bool Fenced => _fenced;
 
     /// <summary>One line for the log and <c>/v1/status</c>, or null.</summary>
@@ -63,7 +65,7 @@ public sealed class StoreRecovery
         return new StoreRecovery(marker, target, true);
     }
 
-    /// <summary>The node knows its own sequence numbers again: lift the fence for good.</summary>
+    /// <summary>The peers have re-seeded the node: lift the fence for good.</summary>
     public void Complete()
     {
         _fenced = false;

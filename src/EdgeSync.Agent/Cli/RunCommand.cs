@@ -37,7 +37,7 @@ public static class RunCommand
 
             try
             {
-                await AgentHost.RunAsync(agentConfig, cancel);
+                await AgentHost.RunAsync(agentConfig, stderr, cancel);
                 return ExitCodes.Ok;
             }
             catch (StoreFailedException e)

@@ -20,10 +20,17 @@ namespace EdgeSync.Agent.Hosting;
 /// </summary>
 public static class AgentHost
 {
-    public static async Task RunAsync(AgentConfig config, CancellationToken cancel)
+    /// <param name="stderr">Where a start that waits for disk space says so (see <see cref="DiskSpaceWait"/>).</param>
+    public static async Task RunAsync(AgentConfig config, TextWriter stderr, CancellationToken cancel)
     {
         Exception? failure = null;
-        using (var store = new AgentStore(config, TimeProvider.System))
+        AgentStore opened;
+        using (var notifier = SystemdNotifier.FromEnvironment())
+        {
+            opened = await DiskSpaceWait.OpenAsync(() => new AgentStore(config, TimeProvider.System), notifier, stderr, TimeProvider.System, cancel);
+        }
+
+        using (var store = opened)
         {
             await using var app = Build(config, store);
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSync");

@@ -37,6 +37,10 @@ public sealed class ChildProcess : IDisposable
         }
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
+
+        // No diagnostics socket in /tmp: an agent a test kills with SIGKILL would leave it behind
+        // (thousands after many runs). Nothing attaches a diagnostics client to test agents.
+        psi.Environment["DOTNET_EnableDiagnostics_IPC"] = "0";
         foreach (var (name, value) in env ?? new Dictionary<string, string>())
         {
             psi.Environment[name] = value;

@@ -68,8 +68,10 @@ public sealed class FleetBenchAgent : IAsyncDisposable
         foreach (var (k, v) in env)
             psi.Environment[k] = v;
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start edgesync");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The agent's own output, for when one dies mid-run: overwritten by the next run.
+        var log = new StreamWriter(LogPathOf(id), append: false) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Log(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Log(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var agent = new FleetBenchAgent(id, process, dataDir is null ? dir : null, port);
@@ -87,6 +89,17 @@ public sealed class FleetBenchAgent : IAsyncDisposable
                 await Task.Delay(25);
             }
         }
+    }
+
+    /// <summary>Where the agent's stdout and stderr of the latest run go.</summary>
+    public static string LogPathOf(string id) => Path.Combine(Path.GetTempPath(), $"edgesync-fleetbench-{id}.log");
+
+    private static void Log(StreamWriter log, string? line)
+    {
+        if (line is null)
+            return;
+        lock (log)
+            log.WriteLine(line);
     }
 
     /// <summary>Resident memory of the agent process (VmRSS), in MB.</summary>

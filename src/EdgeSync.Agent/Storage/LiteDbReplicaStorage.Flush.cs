@@ -79,29 +79,38 @@ public sealed partial class LiteDbReplicaStorage
         {
             foreach (var (key, state) in layer.Entries)
             {
-                if (state is null)
+                var doc = state is null ? null : KeyDocument.From(KeyStateCodec.Decode(state), state);
+                lock (_engine)
                 {
-                    _keys.Delete(key);
-                    continue;
-                }
-
-                var doc = KeyDocument.From(KeyStateCodec.Decode(state), state);
-                if (layer.IsAbsentFromStore(key))
-                {
-                    _keys.Insert(doc); // an upsert looks the key up first: ~half of its cost and allocations
-                }
-                else
-                {
-                    _keys.Upsert(doc);
+                    if (doc is null)
+                    {
+                        _keys.Delete(key);
+                    }
+                    else if (KeyStateScan.IsDeleted(state))
+                    {
+                        _mayHoldTombstones = true;
+                        _keys.Upsert(doc);
+                    }
+                    else if (layer.IsAbsentFromStore(key))
+                    {
+                        _keys.Insert(doc); // an upsert looks the key up first: ~half of its cost and allocations
+                    }
+                    else
+                    {
+                        _keys.Upsert(doc);
+                    }
                 }
             }
 
-            if (layer.Meta is { } meta)
+            lock (_engine)
             {
-                _meta.Upsert(MetaDocument(meta));
-            }
+                if (layer.Meta is { } meta)
+                {
+                    _meta.Upsert(MetaDocument(meta));
+                }
 
-            _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)_storeId, ["flushed"] = generation });
+                _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)_storeId, ["flushed"] = generation });
+            }
         });
         Interlocked.Increment(ref _flushes);
     }
@@ -109,22 +118,32 @@ public sealed partial class LiteDbReplicaStorage
     /// <summary>One LiteDB transaction, then its journal fsync. LiteDB transactions are thread-bound: one thread runs it all.</summary>
     private void Transaction(Action changes)
     {
-        if (!_db.BeginTrans())
+        lock (_engine)
         {
-            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+            if (!_db.BeginTrans())
+            {
+                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+            }
         }
 
         try
         {
             changes();
-            if (!_db.Commit())
+            lock (_engine)
             {
-                throw new InvalidOperationException("LiteDB found no transaction to commit.");
+                if (!_db.Commit())
+                {
+                    throw new InvalidOperationException("LiteDB found no transaction to commit.");
+                }
             }
         }
         catch
         {
-            _db.Rollback();
+            lock (_engine)
+            {
+                _db.Rollback();
+            }
+
             throw;
         }
 
@@ -134,7 +153,13 @@ public sealed partial class LiteDbReplicaStorage
     /// <summary>The store's log identity and the last log generation LiteDB holds; a new store gets both now.</summary>
     private (ulong StoreId, long Flushed) LoadLogState()
     {
-        if (_meta.FindById(LogId) is { } doc)
+        BsonDocument? found;
+        lock (_engine)
+        {
+            found = _meta.FindById(LogId);
+        }
+
+        if (found is { } doc)
         {
             return ((ulong)doc["store"].AsInt64, doc["flushed"].AsInt64);
         }
@@ -142,7 +167,13 @@ public sealed partial class LiteDbReplicaStorage
         // Durable before the first frame names it: frames of an unknown store are never replayed.
         // Not RandomNumberGenerator: that loads OpenSSL, ~3.5 MB of resident memory for one number.
         var id = BitConverter.ToUInt64(Guid.NewGuid().ToByteArray(), 0);
-        Transaction(() => _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)id, ["flushed"] = 0L }));
+        Transaction(() =>
+        {
+            lock (_engine)
+            {
+                _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)id, ["flushed"] = 0L });
+            }
+        });
         return (id, 0);
     }
 

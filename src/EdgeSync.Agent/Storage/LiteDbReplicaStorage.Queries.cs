@@ -22,7 +22,10 @@ public sealed partial class LiteDbReplicaStorage
         var view = View();
         var pending = view.SortedKeys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)
             && (after is null || string.CompareOrdinal(k, after) > 0));
-        return Merged(stored, pending, view).Take(limit).ToList();
+        lock (_engine)
+        {
+            return Merged(stored, pending, view).Take(limit).ToList();
+        }
     }
 
     public IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq)
@@ -37,7 +40,13 @@ public sealed partial class LiteDbReplicaStorage
         var high = KeyDocument.UpdateEntry(origin, long.MaxValue);
         var found = new List<(string Key, long Seq)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var doc in _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToEnumerable())
+        List<BsonDocument> docs;
+        lock (_engine)
+        {
+            docs = _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToList();
+        }
+
+        foreach (var doc in docs)
         {
             var key = doc["_id"].AsString;
             if (view.Contains(key) || !seen.Add(key))
@@ -62,10 +71,13 @@ public sealed partial class LiteDbReplicaStorage
     public IEnumerable<KeyState> LoadBucket(int bucket)
     {
         var view = View();
-        var states = _keys.Find(Query.EQ(KeyDocument.Bucket, bucket))
-            .Where(d => !view.Contains(d["_id"].AsString))
-            .Select(KeyDocument.ToState)
-            .ToList();
+        List<BsonDocument> docs;
+        lock (_engine)
+        {
+            docs = _keys.Find(Query.EQ(KeyDocument.Bucket, bucket)).ToList();
+        }
+
+        var states = docs.Where(d => !view.Contains(d["_id"].AsString)).Select(KeyDocument.ToState).ToList();
         foreach (var key in view.KeysInBucket(bucket))
         {
             if (view.Decode(key) is { } state)
@@ -87,11 +99,17 @@ public sealed partial class LiteDbReplicaStorage
     public IEnumerable<string> DeletedKeys()
     {
         var view = View();
-        return _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToEnumerable()
-            .Select(d => d["_id"].AsString)
-            .Where(k => !view.Contains(k))
-            .Concat(view.Deleted)
-            .ToList();
+        List<BsonDocument> stored = [];
+        lock (_engine)
+        {
+            if (_mayHoldTombstones)
+            {
+                stored = _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToList();
+                _mayHoldTombstones = stored.Count > 0;
+            }
+        }
+
+        return stored.Select(d => d["_id"].AsString).Where(k => !view.Contains(k)).Concat(view.Deleted).ToList();
     }
 
     private PendingView View() => _view ??= new PendingView([_flushing, _active, _batch]);
@@ -131,8 +149,12 @@ public sealed partial class LiteDbReplicaStorage
         string? after = null;
         while (true)
         {
-            var chunk = (after is null ? _keys.Query() : _keys.Query().Where("_id > @0", after))
-                .OrderBy("_id").Limit(ScanChunk).ToList();
+            List<BsonDocument> chunk;
+            lock (_engine)
+            {
+                chunk = (after is null ? _keys.Query() : _keys.Query().Where("_id > @0", after)).OrderBy("_id").Limit(ScanChunk).ToList();
+            }
+
             foreach (var doc in chunk)
             {
                 _known.Add(doc["_id"].AsString);

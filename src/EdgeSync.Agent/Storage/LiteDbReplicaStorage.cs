@@ -48,6 +48,24 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private bool _knownComplete;
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
+
+    /// <summary>
+    /// Held for every call into LiteDB, so the flush thread and the replica's reads never use the
+    /// engine at the same moment. LiteDB 5.0.x's page cache can hand a reader a buffer it is
+    /// recycling for another page when two threads run at once (LiteDB issue #2817; fixed only in
+    /// 6.0 prereleases): here it stopped a follower mid-run with "share counter must be &gt; 0 in
+    /// Release()", and the same race can return another page's bytes. The flush takes it per key,
+    /// not for its whole transaction, so a read waits for one insert at most (or a commit).
+    /// </summary>
+    private readonly Lock _engine = new();
+
+    /// <summary>
+    /// False once a query found no tombstone in LiteDB, until a flush writes one (both under
+    /// <see cref="_engine"/>). Purges ask for the deleted keys at every stable-vector change, several
+    /// times a second; most of the time LiteDB holds none, and the answer then needs no engine call
+    /// (which could wait behind a flush's commit while the replica's gate is held).
+    /// </summary>
+    private bool _mayHoldTombstones = true;
     private readonly ILiteCollection<BsonDocument> _keys;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly JournalSync _sync;
@@ -187,8 +205,13 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
         // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
         // a third of a lookup's time (a lookup precedes every put). Safe: one caller at a time.
-        _byId.Parameters["0"] = key;
-        var doc = _keys.FindOne(_byId);
+        BsonDocument? doc;
+        lock (_engine)
+        {
+            _byId.Parameters["0"] = key;
+            doc = _keys.FindOne(_byId);
+        }
+
         if (doc is null)
         {
             return null;
@@ -229,7 +252,12 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return pending with { Applied = pending.Applied.Clone() }; // the caller may change its copy
         }
 
-        var doc = _meta.FindById(MetaId);
+        BsonDocument? doc;
+        lock (_engine)
+        {
+            doc = _meta.FindById(MetaId);
+        }
+
         if (doc is null)
         {
             return null;

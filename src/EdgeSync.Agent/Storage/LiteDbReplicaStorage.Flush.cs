@@ -79,9 +79,15 @@ public sealed partial class LiteDbReplicaStorage
         {
             foreach (var (key, state) in layer.Entries)
             {
-                var doc = state is null ? null : KeyDocument.From(KeyStateCodec.Decode(state), state);
+                var decoded = state is null ? null : KeyStateCodec.Decode(state);
+                var doc = decoded is null ? null : KeyDocument.From(decoded, state!);
                 lock (_engine)
                 {
+                    foreach (var sibling in decoded?.Siblings ?? [])
+                    {
+                        _ceilings.Flushed(sibling.Origin, sibling.Seq);
+                    }
+
                     if (doc is null)
                     {
                         _keys.Delete(key);

@@ -39,29 +39,36 @@ public sealed partial class LiteDbReplicaStorage
         var low = KeyDocument.UpdateEntry(origin, Math.Max(afterSeq, 0) + 1);
         var high = KeyDocument.UpdateEntry(origin, long.MaxValue);
         var found = new List<(string Key, long Seq)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        List<BsonDocument> docs;
-        lock (_engine)
+        var start = Math.Max(afterSeq, 0);
+        if (!_ceilings.NothingAfter(origin, start))
         {
-            docs = _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToList();
-        }
-
-        foreach (var doc in docs)
-        {
-            var key = doc["_id"].AsString;
-            if (view.Contains(key) || !seen.Add(key))
+            // An array index can yield one document once per matching entry: take each document once.
+            var stored = new List<(string Key, long Seq)>();
+            var docs = new HashSet<string>(StringComparer.Ordinal);
+            lock (_engine)
             {
-                continue;
-            }
-
-            foreach (var entry in doc[KeyDocument.Updates].AsArray)
-            {
-                var text = entry.AsString;
-                if (string.CompareOrdinal(text, low) >= 0 && string.CompareOrdinal(text, high) <= 0)
+                foreach (var doc in _keys.Query().Where("$." + KeyDocument.Updates + "[*] ANY BETWEEN @0 AND @1", low, high).ToEnumerable())
                 {
-                    found.Add((key, KeyDocument.SeqOf(text)));
+                    var key = doc["_id"].AsString;
+                    if (!docs.Add(key))
+                    {
+                        continue;
+                    }
+
+                    foreach (var entry in doc[KeyDocument.Updates].AsArray)
+                    {
+                        var text = entry.AsString;
+                        if (string.CompareOrdinal(text, low) >= 0 && string.CompareOrdinal(text, high) <= 0)
+                        {
+                            stored.Add((key, KeyDocument.SeqOf(text)));
+                        }
+                    }
                 }
+
+                _ceilings.Learned(origin, start, stored.Count == 0 ? 0 : stored.Max(u => u.Seq));
             }
+
+            found.AddRange(stored.Where(u => !view.Contains(u.Key)));
         }
 
         found.AddRange(view.UpdatesFrom(origin, Math.Max(afterSeq, 0)));

@@ -66,6 +66,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// (which could wait behind a flush's commit while the replica's gate is held).
     /// </summary>
     private bool _mayHoldTombstones = true;
+
+    private readonly StoredCeilings _ceilings;
     private readonly ILiteCollection<BsonDocument> _keys;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly JournalSync _sync;
@@ -107,6 +109,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.
             var file = new FileInfo(path);
             _known = new KnownKeys(file.Exists ? file.Length / 512 : 0);
+            _ceilings = new StoredCeilings(openedEmpty: _keys.Query().Limit(1).ToList().Count == 0);
             (_storeId, var flushed) = LoadLogState();
             _log = new WriteAheadLog(path, _storeId);
             _log.Begin(Replay(flushed) + 1);

@@ -88,14 +88,10 @@ public sealed partial class LiteDbReplicaStorage
                         _ceilings.Flushed(sibling.Origin, sibling.Seq);
                     }
 
+                    _mayHoldTombstones |= decoded?.IsDeleted == true;
                     if (doc is null)
                     {
                         _keys.Delete(key);
-                    }
-                    else if (KeyStateScan.IsDeleted(state))
-                    {
-                        _mayHoldTombstones = true;
-                        _keys.Upsert(doc);
                     }
                     else if (layer.IsAbsentFromStore(key))
                     {

@@ -22,7 +22,6 @@ public sealed class BatchEndpoint(
     AgentConfig config,
     RequestGate gate,
     AgentMetrics metrics,
-    Security.StoreRecovery recovery,
     Security.RecoveryFence fence)
 {
     /// <summary>Writes per request; a bigger set is split by the client.</summary>
@@ -40,13 +39,13 @@ public sealed class BatchEndpoint(
         }
 
         var writes = Validate(await ParseAsync(ctx));
-        KvEndpoints.ThrowIfRecovering(recovery, fence);
+        KvEndpoints.ThrowIfRecovering(fence);
         await gate.PrepareAsync(ctx, opts);
         var started = Stopwatch.GetTimestamp();
         var results = await StoreWrites.WriteAsync(store, r => writes.Select(w => w.Delete ? r.Delete(w.Key, w.Context) : r.Put(w.Key, w.Json!, w.Context)).ToArray());
         var elapsed = Stopwatch.GetElapsedTime(started);
         var session = opts.Session.Clone();
-        var failed = 0;
+        var refusals = new ApiException?[results.Length];
         for (var i = 0; i < results.Length; i++)
         {
             if (results[i].Ok)
@@ -56,8 +55,8 @@ public sealed class BatchEndpoint(
             }
             else
             {
-                failed++;
-                metrics.Error(KvEndpoints.Refused(results[i]).Code);
+                refusals[i] = KvEndpoints.Refused(results[i]);
+                metrics.Error(refusals[i]!.Code);
             }
         }
 
@@ -71,22 +70,21 @@ public sealed class BatchEndpoint(
             {
                 w.WriteStartObject();
                 w.WriteString("key", writes[i].Key);
-                if (results[i].Ok)
+                if (refusals[i] is { } refusal)
                 {
-                    w.WriteString("context", results[i].State!.Context.Encode());
+                    w.WriteString("error", refusal.Code);
+                    w.WriteString("message", refusal.Message);
                 }
                 else
                 {
-                    var refusal = KvEndpoints.Refused(results[i]);
-                    w.WriteString("error", refusal.Code);
-                    w.WriteString("message", refusal.Message);
+                    w.WriteString("context", results[i].State!.Context.Encode());
                 }
 
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
-            w.WriteNumber("failed", failed);
+            w.WriteNumber("failed", refusals.Count(r => r is not null));
             w.WriteString("consistency", RequestOptions.Name(reached.Level));
             w.WriteNumber("replicas", reached.Replicas);
             w.WriteEndObject();

@@ -20,7 +20,6 @@ public sealed class KvEndpoints(
     AgentConfig config,
     RequestGate gate,
     AgentMetrics metrics,
-    Security.StoreRecovery recovery,
     Security.RecoveryFence fence)
 {
     /// <summary>The level a quorum request actually reached, also on its 503 answer.</summary>
@@ -31,7 +30,7 @@ public sealed class KvEndpoints(
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
         var json = await ReadValueAsync(ctx);
-        ThrowIfRecovering(recovery, fence);
+        ThrowIfRecovering(fence);
         await WriteAsync(ctx, key, opts, "put", r => r.Put(key, json, opts.Context));
     }
 
@@ -39,14 +38,14 @@ public sealed class KvEndpoints(
     {
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
-        ThrowIfRecovering(recovery, fence);
+        ThrowIfRecovering(fence);
         await WriteAsync(ctx, key, opts, "delete", r => r.Delete(key, opts.Context));
     }
 
     /// <summary>A recovered store takes local writes only once its peers have re-seeded it (see StoreRecovery).</summary>
-    internal static void ThrowIfRecovering(Security.StoreRecovery recovery, Security.RecoveryFence fence)
+    internal static void ThrowIfRecovering(Security.RecoveryFence fence)
     {
-        if (recovery.Fenced)
+        if (fence.Fenced)
         {
             throw new ApiException(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreRecovering, $"This node lost its store and is re-seeding from its peers; writes are accepted once every member has answered (waiting for {(fence.Awaiting is { Count: > 0 } awaiting ? string.Join(", ", awaiting) : "the last answers")}; see /v1/status).");
         }

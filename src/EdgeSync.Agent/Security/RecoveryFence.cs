@@ -24,6 +24,9 @@ public sealed class RecoveryFence(StoreRecovery recovery, FleetRuntime fleet, Re
     private readonly ConcurrentDictionary<string, DotSet> _heard = new(StringComparer.Ordinal);
     private readonly HashSet<string> _covered = new(StringComparer.Ordinal);
 
+    /// <summary>Local writes are refused (see <see cref="StoreRecovery"/>).</summary>
+    public bool Fenced => recovery.Fenced;
+
     /// <summary>Members whose knowledge of this node is not yet known to be covered.</summary>
     public IReadOnlyList<string> Awaiting =>
         [.. config.Members.Where(m => m != config.Node.Id && !IsCovered(m))];

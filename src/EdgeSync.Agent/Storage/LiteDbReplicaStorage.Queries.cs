@@ -36,10 +36,10 @@ public sealed partial class LiteDbReplicaStorage
         }
 
         var view = View();
-        var low = KeyDocument.UpdateEntry(origin, Math.Max(afterSeq, 0) + 1);
+        var start = Math.Max(afterSeq, 0);
+        var low = KeyDocument.UpdateEntry(origin, start + 1);
         var high = KeyDocument.UpdateEntry(origin, long.MaxValue);
         var found = new List<(string Key, long Seq)>();
-        var start = Math.Max(afterSeq, 0);
         if (!_ceilings.NothingAfter(origin, start))
         {
             // An array index can yield one document once per matching entry: take each document once.
@@ -71,7 +71,7 @@ public sealed partial class LiteDbReplicaStorage
             found.AddRange(stored.Where(u => !view.Contains(u.Key)));
         }
 
-        found.AddRange(view.UpdatesFrom(origin, Math.Max(afterSeq, 0)));
+        found.AddRange(view.UpdatesFrom(origin, start));
         return found;
     }
 

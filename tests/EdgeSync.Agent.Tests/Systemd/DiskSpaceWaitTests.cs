@@ -1,5 +1,6 @@
 using EdgeSync.Agent.Hosting;
 using EdgeSync.Agent.Systemd;
+using EdgeSync.Agent.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeSync.Agent.Tests.Systemd;
@@ -93,13 +94,7 @@ public sealed class DiskSpaceWaitTests
             var armed = 0;
             while (true)
             {
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-                while (!task.IsCompleted && Volatile.Read(ref _timers) == armed)
-                {
-                    Assert.True(DateTime.UtcNow < deadline, "neither finished nor armed a wait");
-                    await Task.Delay(1);
-                }
-
+                await Eventually.TrueAsync(() => task.IsCompleted || Volatile.Read(ref _timers) != armed, "the wait finishes or arms its next retry", TimeSpan.FromSeconds(10));
                 if (task.IsCompleted)
                 {
                     return;

@@ -33,19 +33,19 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
     public bool CanReach(ConsistencyLevel level) => Needed(level) <= cluster.ReachableMembers;
 
-    public async Task<QuorumOutcome> ReplicateAsync(ConsistencyLevel level, KeyState state, TimeSpan timeout, CancellationToken cancel)
+    public async Task<int> ReplicateAsync(ConsistencyLevel level, IReadOnlyList<KeyState> states, TimeSpan timeout, CancellationToken cancel)
     {
         var peers = Needed(level) - 1;
         if (peers <= 0 || fleet.Engine is not { } engine)
         {
-            return new QuorumOutcome(1, state);
+            return 1;
         }
 
         using var lost = WatchReachability(level, cancel);
-        QuorumOutcome outcome;
+        int replicas;
         try
         {
-            outcome = await engine.ReplicateAsync(state, peers, timeout, lost.Token).ConfigureAwait(false);
+            replicas = await engine.ReplicateAsync(states, peers, timeout, lost.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -54,7 +54,7 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
         // The ack may have completed us on the MQTT inbox thread: leave it at once.
         await Task.Yield();
-        return outcome;
+        return replicas;
     }
 
     public async Task<QuorumOutcome> ReadAsync(ConsistencyLevel level, string key, TimeSpan timeout, CancellationToken cancel)

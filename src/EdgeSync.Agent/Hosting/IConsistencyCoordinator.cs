@@ -20,8 +20,11 @@ public interface IConsistencyCoordinator
     /// <summary>Fail-fast check before touching the store: can enough members be reached at all?</summary>
     bool CanReach(ConsistencyLevel level);
 
-    /// <summary>Send a committed local write to the peers; Replicas = members holding it durably when the level was met or the timeout passed.</summary>
-    Task<QuorumOutcome> ReplicateAsync(ConsistencyLevel level, KeyState state, TimeSpan timeout, CancellationToken cancel);
+    /// <summary>
+    /// Send committed local writes to the peers; returns the members holding every one of them
+    /// durably (the fewest over the writes, this node included) when the level was met or the timeout passed.
+    /// </summary>
+    Task<int> ReplicateAsync(ConsistencyLevel level, IReadOnlyList<KeyState> states, TimeSpan timeout, CancellationToken cancel);
 
     /// <summary>Read a key from enough replicas, merge and repair; Replicas = members that answered.</summary>
     Task<QuorumOutcome> ReadAsync(ConsistencyLevel level, string key, TimeSpan timeout, CancellationToken cancel);

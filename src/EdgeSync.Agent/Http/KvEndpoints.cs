@@ -156,9 +156,9 @@ public sealed class KvEndpoints(
             return new Reach(ConsistencyLevel.One, 1);
         }
 
-        var outcomes = await Task.WhenAll(states.Select(s => coordinator.ReplicateAsync(opts.Consistency, s, opts.Timeout, ctx.RequestAborted)));
+        var replicas = await coordinator.ReplicateAsync(opts.Consistency, states, opts.Timeout, ctx.RequestAborted);
         var what = states.Count == 1 ? "hold the write (it is stored on this node and will replicate later)" : "hold every write (they are stored on this node and will replicate later)";
-        return Judge(ctx, coordinator, opts, outcomes.Min(o => o.Replicas), what);
+        return Judge(ctx, coordinator, opts, replicas, what);
     }
 
     /// <summary>

@@ -100,7 +100,8 @@ public static class SyncCodec
         BucketRequest => SyncMessageType.BucketRequest,
         BucketResponse => SyncMessageType.BucketResponse,
         StatesResponse => SyncMessageType.StatesResponse,
-        ReplicateRequest => SyncMessageType.ReplicateRequest,
+        ReplicateRequest { States.Count: 1 } => SyncMessageType.ReplicateRequest,
+        ReplicateRequest => SyncMessageType.ReplicateBatch,
         ReplicateAck => SyncMessageType.ReplicateAck,
         StateRequest => SyncMessageType.StateRequest,
         StateResponse => SyncMessageType.StateResponse,
@@ -161,9 +162,13 @@ public static class SyncCodec
                 writer.Write(m.IsReply);
                 WriteStates(writer, m.States);
                 break;
+            case ReplicateRequest { States.Count: 1 } m:
+                writer.Write7BitEncodedInt64(m.Id);
+                KeyStateCodec.Write(writer, m.States[0]);
+                break;
             case ReplicateRequest m:
                 writer.Write7BitEncodedInt64(m.Id);
-                KeyStateCodec.Write(writer, m.State);
+                WriteStates(writer, m.States);
                 break;
             case ReplicateAck m:
                 writer.Write7BitEncodedInt64(m.Id);

@@ -202,22 +202,7 @@ public sealed partial class SyncEngine
         }
 
         var applied = _replica.Read(r => r.Applied.ToBaseVector());
-        var batch = new List<KeyState>();
-        var bytes = 0L;
-        foreach (var state in states)
-        {
-            if (batch.Count > 0 && bytes + state.ApproximateBytes > _options.MaxBatchBytes)
-            {
-                Send(peer, new StatesResponse(_fleet, _self, batch, applied, reply));
-                batch = [];
-                bytes = 0;
-            }
-
-            batch.Add(state);
-            bytes += state.ApproximateBytes;
-        }
-
-        if (batch.Count > 0)
+        foreach (var batch in Batches(states))
         {
             Send(peer, new StatesResponse(_fleet, _self, batch, applied, reply));
         }

@@ -48,14 +48,18 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// Send a committed local <paramref name="state"/> to every peer and wait until
-    /// <paramref name="peersNeeded"/> of them hold it durably. Replicas counts this node too.
+    /// Send committed local <paramref name="states"/> to every peer, a few hundred KB per request,
+    /// and wait until <paramref name="peersNeeded"/> of them hold each request durably. Returns the
+    /// members holding every state (the fewest over the requests), this node included.
     /// </summary>
-    public async Task<QuorumOutcome> ReplicateAsync(KeyState state, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
+    public async Task<int> ReplicateAsync(IReadOnlyList<KeyState> states, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        var acks = await AskPeers(id => new ReplicateRequest(_fleet, _self, id, state), peersNeeded, timeout, cancel).ConfigureAwait(false);
-        return new QuorumOutcome(1 + acks.Count, state);
+        ArgumentOutOfRangeException.ThrowIfZero(states.Count);
+        var requests = Batches(states)
+            .Select(batch => AskPeers(id => new ReplicateRequest(_fleet, _self, id, batch), peersNeeded, timeout, cancel))
+            .ToList();
+        var acks = await Task.WhenAll(requests).ConfigureAwait(false);
+        return 1 + acks.Min(a => a.Count);
     }
 
     /// <summary>
@@ -127,8 +131,16 @@ public sealed partial class SyncEngine
 
     private async Task OnReplicateRequest(ReplicateRequest m)
     {
-        // Acknowledge only once the batch holding the state is committed: that is the promise.
-        await _replica.WriteAsync(r => r.Apply(m.State)).ConfigureAwait(false);
+        // Acknowledge only once the batch holding the states is committed: that is the promise.
+        await _replica.WriteAsync(r =>
+        {
+            foreach (var state in m.States)
+            {
+                r.Apply(state);
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
         if (m.Id != 0)
         {
             Send(m.Sender, new ReplicateAck(_fleet, _self, m.Id));

@@ -217,18 +217,25 @@ public sealed partial class SyncEngine : IDisposable
 
     private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
+        var local = changes
+            .Where(c => c.Kind is ChangeKind.LocalWrite or ChangeKind.LocalDelete && c.State is not null)
+            .Select(c => c.State!);
+        foreach (var batch in Batches(local))
+        {
+            Push(batch);
+        }
+    }
+
+    /// <summary><paramref name="states"/> in order, cut into messages of at most <see cref="SyncOptions.MaxBatchBytes"/> (one state may be more).</summary>
+    private IEnumerable<List<KeyState>> Batches(IEnumerable<KeyState> states)
+    {
         var batch = new List<KeyState>();
         var bytes = 0L;
-        foreach (var change in changes)
+        foreach (var state in states)
         {
-            if (change.Kind is not (ChangeKind.LocalWrite or ChangeKind.LocalDelete) || change.State is not { } state)
-            {
-                continue;
-            }
-
             if (batch.Count > 0 && bytes + state.ApproximateBytes > _options.MaxBatchBytes)
             {
-                Push(batch);
+                yield return batch;
                 batch = [];
                 bytes = 0;
             }
@@ -239,7 +246,7 @@ public sealed partial class SyncEngine : IDisposable
 
         if (batch.Count > 0)
         {
-            Push(batch);
+            yield return batch;
         }
     }
 

@@ -17,6 +17,7 @@ internal static class SyncMessageReader
         SyncMessageType.BucketResponse => ReadBucketResponse(reader, fleet, sender),
         SyncMessageType.StatesResponse => ReadStatesResponse(reader, fleet, sender),
         SyncMessageType.ReplicateRequest => new ReplicateRequest(fleet, sender, ReadRound(reader), KeyStateCodec.Read(reader)),
+        SyncMessageType.ReplicateBatch => ReadReplicateBatch(reader, fleet, sender),
         SyncMessageType.ReplicateAck => new ReplicateAck(fleet, sender, ReadRound(reader)),
         SyncMessageType.StateRequest => new StateRequest(fleet, sender, ReadRound(reader), ReadKey(reader)),
         SyncMessageType.StateResponse => new StateResponse(fleet, sender, ReadRound(reader), KeyStateCodec.Read(reader)),
@@ -27,6 +28,13 @@ internal static class SyncMessageReader
     {
         var states = ReadStates(reader);
         return states.Count > 0 ? new PushMessage(fleet, sender, states) : throw new FormatException("A push carries no states.");
+    }
+
+    private static ReplicateRequest ReadReplicateBatch(BinaryReader reader, string fleet, string sender)
+    {
+        var id = ReadRound(reader);
+        var states = ReadStates(reader);
+        return states.Count > 1 ? new ReplicateRequest(fleet, sender, id, states) : throw new FormatException("A replicate batch carries fewer than two states.");
     }
 
     private static DeltaResponse ReadDeltaResponse(BinaryReader reader, string fleet, string sender)

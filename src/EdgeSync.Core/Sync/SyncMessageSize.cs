@@ -17,7 +17,7 @@ internal static class SyncMessageSize
         BucketRequest m => (m.Buckets.Count * 3L) + (m.Prints.Count * 14L / 8) + (m.Applied.Count * 12L),
         BucketResponse m => (m.Buckets.Count * 3L) + (m.Unmatched.Count * 2L) + States(m.States) + (m.SenderApplied.Count * 12L),
         StatesResponse m => States(m.States) + (m.SenderApplied.Count * 12L),
-        ReplicateRequest m => 8 + m.State.ApproximateBytes,
+        ReplicateRequest m => 8 + States(m.States),
         ReplicateAck => 8,
         StateRequest m => 8 + m.Key.Length,
         StateResponse m => 8 + m.State.ApproximateBytes,

@@ -17,4 +17,7 @@ public enum SyncMessageType : byte
     ReplicateAck = 11,
     StateRequest = 12,
     StateResponse = 13,
+
+    // A replicate request with several states; one state keeps tag 10, which older nodes read.
+    ReplicateBatch = 14,
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using EdgeSync.Agent.Tests.Fleet;
 using EdgeSync.Agent.Tests.Process;
 
 namespace EdgeSync.Agent.Tests.Consistency;
@@ -44,18 +45,25 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
     [Fact]
     public async Task ABatchAtQuorumIsHeldByAMajorityAndItsTokenReadsEveryWriteOnAnotherNode()
     {
+        const int Writes = 200;
         await fleet.WaitAllAsync("healthy", TimeSpan.FromSeconds(20));
         var (a, b) = (fleet.Nodes[0], fleet.Nodes[1]);
-        var writes = string.Join(",", Enumerable.Range(0, 20).Select(i => $$"""{"key":"bq/{{i}}","value":{{i}}}"""));
+        var writes = string.Join(",", Enumerable.Range(0, Writes).Select(i => $$"""{"key":"bq/{{i}}","value":{{i}}}"""));
+        var sentBefore = await SyncMessagesSentAsync(a);
         using var post = await SendAsync(a, HttpMethod.Post, "v1/batch?consistency=quorum", $$"""{"writes":[{{writes}}]}""", null);
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+
+        // One replicate request per peer for the whole batch (it fits one message), not one per
+        // write per peer (400); the rest is the push and the anti-entropy rounds meanwhile.
+        var sent = await SyncMessagesSentAsync(a) - sentBefore;
+        Assert.True(sent < Writes / 2, $"a quorum batch of {Writes} writes took {sent} sync messages");
         using var answer = JsonDocument.Parse(await post.Content.ReadAsStringAsync());
         Assert.Contains(answer.RootElement.GetProperty("consistency").GetString(), new[] { "quorum", "all" });
         Assert.True(answer.RootElement.GetProperty("replicas").GetInt32() >= 2);
         Assert.Equal(0, answer.RootElement.GetProperty("failed").GetInt32());
 
         var token = post.Headers.GetValues(Session).Single();
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < Writes; i++)
         {
             using var get = await SendAsync(b, HttpMethod.Get, $"v1/kv/bq/{i}", null, token);
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
@@ -159,6 +167,9 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
         using var healed = await SendAsync(c, HttpMethod.Get, "v1/kv/cap/x?consistency=quorum", null, null);
         Assert.Contains("\"values\":[3]", await healed.Content.ReadAsStringAsync());
     }
+
+    private static async Task<double> SyncMessagesSentAsync(AgentProcess node) =>
+        FleetApi.Metric(await node.Http.GetStringAsync("metrics"), "edgesync_sync_messages_sent_total");
 
     private static async Task<HttpResponseMessage> SendAsync(AgentProcess node, HttpMethod method, string path, string? json, string? session)
     {

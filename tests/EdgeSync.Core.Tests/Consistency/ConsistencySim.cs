@@ -1,4 +1,5 @@
 using EdgeSync.Core.Clocks;
+using EdgeSync.Core.Consistency;
 using EdgeSync.Core.Store;
 using EdgeSync.Core.Sync;
 using EdgeSync.Core.Tests.Simulation;
@@ -80,4 +81,13 @@ public sealed class ConsistencySim
     }
 
     public List<SimNode> Shuffled() => [.. Nodes.OrderBy(_ => Random.Next())];
+
+    /// <summary>Cut the fleet into a random majority (returned) and the rest.</summary>
+    public List<SimNode> CutMajority()
+    {
+        var order = Shuffled();
+        var side = order.Take(ReplicaCount.Majority(Nodes.Count)).ToList();
+        Context.Network.Partition([side.Select(n => n.Id).ToList(), order.Skip(side.Count).Select(n => n.Id).ToList()]);
+        return side;
+    }
 }

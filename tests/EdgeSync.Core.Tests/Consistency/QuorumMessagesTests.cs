@@ -36,7 +36,33 @@ public sealed class QuorumMessagesTests
         }
 
         var decoded = (ReplicateRequest)SyncCodec.Decode(SyncCodec.Encode(messages[0]));
-        Assert.True(decoded.State.SameAs(state));
+        Assert.True(Assert.Single(decoded.States).SameAs(state));
+    }
+
+    [Fact]
+    public void OneStateKeepsTheSingleStateTagAndSeveralTravelAsABatch()
+    {
+        var replica = new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), new FakeTimeProvider());
+        KeyState[] states = [.. Enumerable.Range(0, 3).Select(i => replica.Put($"k{i}", $"{i}", null).State!)];
+
+        // Nodes that know only one state per request still read a single-state one.
+        var single = SyncCodec.Encode(new ReplicateRequest("f", "n1", 5, states[0]));
+        Assert.Equal((byte)SyncMessageType.ReplicateRequest, single[1]);
+
+        var batch = SyncCodec.Encode(new ReplicateRequest("f", "n1", 6, states));
+        Assert.Equal((byte)SyncMessageType.ReplicateBatch, batch[1]);
+        var back = (ReplicateRequest)SyncCodec.Decode(batch);
+        Assert.Equal(6, back.Id);
+        Assert.Equal(states.Length, back.States.Count);
+        Assert.All(states.Zip(back.States), p => Assert.True(p.First.SameAs(p.Second)));
+
+        // A batch tag with a count of one is not something this codec writes: refused. The body
+        // starts after version, tag, "f", "n1" and the one-byte id: 8 bytes.
+        byte[] odd = [.. single[..8], 1, .. single[8..]];
+        odd[1] = (byte)SyncMessageType.ReplicateBatch;
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(odd));
+        odd[8] = 2;
+        Assert.Throws<FormatException>(() => SyncCodec.Decode(odd)); // truncated: the second state is missing
     }
 
     [Fact]

@@ -56,20 +56,20 @@ public sealed class QuorumSimTests
         for (var i = 0; i < 10; i++)
         {
             var key = $"k{sim.Random.Next(3)}";
-            var writers = Majority(sim);
+            var writers = sim.CutMajority();
             var writer = writers[sim.Random.Next(writers.Count)];
             if (sim.Write(writer, key, $"{{\"seed\":{seed},\"i\":{i}}}") is not { } written)
             {
                 return (rounds, stale, $"round {i}: local write on {writer.Id} was not acknowledged");
             }
 
-            var replicate = writer.Engine!.ReplicateAsync(written.State!, needed, timeout, CancellationToken.None);
-            if (!sim.Await(replicate, 1_000) || replicate.Result.Replicas < needed + 1)
+            var replicate = writer.Engine!.ReplicateAsync([written.State!], needed, timeout, CancellationToken.None);
+            if (!sim.Await(replicate, 1_000) || replicate.Result < needed + 1)
             {
-                return (rounds, stale, $"round {i}: quorum write on {writer.Id} reached {replicate.Result.Replicas}");
+                return (rounds, stale, $"round {i}: quorum write on {writer.Id} reached {replicate.Result}");
             }
 
-            var readers = Majority(sim);
+            var readers = sim.CutMajority();
             var reader = readers[sim.Random.Next(readers.Count)];
             if (!ConsistencySim.Covers(reader.Access!.Read(r => r.Load(key)), written.Update))
             {
@@ -107,14 +107,5 @@ public sealed class QuorumSimTests
         }
 
         return (rounds, stale, null);
-    }
-
-    /// <summary>Cut the fleet into a random majority (returned) and the rest.</summary>
-    private static List<Simulation.SimNode> Majority(ConsistencySim sim)
-    {
-        var order = sim.Shuffled();
-        var side = order.Take(ReplicaCount.Majority(Members)).ToList();
-        sim.Context.Network.Partition([side.Select(n => n.Id).ToList(), order.Skip(side.Count).Select(n => n.Id).ToList()]);
-        return side;
     }
 }

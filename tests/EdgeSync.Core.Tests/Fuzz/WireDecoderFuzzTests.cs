@@ -33,6 +33,11 @@ public sealed class WireDecoderFuzzTests
             new BucketResponse("fleet", "b", 77, [17, 300], [2, 0], [6, 9], [State], VersionVector.Parse("a:3;b:5")),
             new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5")),
             new StatesResponse("fleet", "b", [State], VersionVector.Parse("a:3;b:5"), IsReply: true),
+            new ReplicateRequest("fleet", "a", 41, State),
+            new ReplicateRequest("fleet", "a", 42, [State, State with { Key = "other" }]),
+            new ReplicateAck("fleet", "b", 42),
+            new StateRequest("fleet", "a", 43, "sensors/greenhouse/temp"),
+            new StateResponse("fleet", "b", 43, State),
         }.Select(m => SyncCodec.Encode(m)),
     ];
 

@@ -33,21 +33,28 @@ public sealed class FleetApi(HttpClient http)
 
     public async Task<JsonNode> LeaderAsync() => JsonNode.Parse(await http.GetStringAsync("v1/leader"))!;
 
-    /// <summary>Every live key under the prefix, page by page.</summary>
-    public async Task<HashSet<string>> KeysAsync(string prefix)
+    /// <summary>Every live key under the prefix.</summary>
+    public async Task<HashSet<string>> KeysAsync(string prefix) => [.. (await ListAsync(prefix)).Keys];
+
+    /// <summary>Every live key under the prefix with its values (compact JSON, sorted, joined by '|'), page by page.</summary>
+    public async Task<SortedDictionary<string, string>> ListAsync(string prefix)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var items = new SortedDictionary<string, string>(StringComparer.Ordinal);
         string? after = null;
         do
         {
             var url = $"v1/kv?prefix={Uri.EscapeDataString(prefix)}&limit=1000" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
             var page = JsonNode.Parse(await http.GetStringAsync(url))!;
             foreach (var item in page["items"]!.AsArray())
-                keys.Add(item!["key"]!.GetValue<string>());
+            {
+                var values = item!["values"]!.AsArray().Select(v => v?.ToJsonString() ?? "null").Order(StringComparer.Ordinal);
+                items[item["key"]!.GetValue<string>()] = string.Join('|', values);
+            }
+
             after = page["next"]?.GetValue<string>();
         }
         while (after is not null);
-        return keys;
+        return items;
     }
 
     public Task<string> MetricsAsync() => http.GetStringAsync("metrics");

@@ -15,10 +15,13 @@ public sealed class FleetRig : IAsyncDisposable
 {
     public static readonly string[] Ids = ["n1", "n2", "n3"];
 
-    private FleetRig(TestBroker broker, string fleet, List<FleetMember> members)
+    private readonly Dictionary<string, string> _env;
+
+    private FleetRig(TestBroker broker, string fleet, Dictionary<string, string> env, List<FleetMember> members)
     {
         Broker = broker;
         Fleet = fleet;
+        _env = env;
         Members = members;
     }
 
@@ -46,12 +49,12 @@ public sealed class FleetRig : IAsyncDisposable
             {
                 var cable = new Cable(broker.Port);
                 var dir = new TempDir();
-                var agent = await AgentProcess.StartAsync(dir.Path, id, env, "--broker", $"mqtt://127.0.0.1:{cable.Port}");
+                var agent = await StartAgentAsync(dir.Path, id, env, cable);
                 return new FleetMember(id, agent, cable, dir);
             }).ToList();
             foreach (var start in starts)
                 members.Add(await start);
-            var rig = new FleetRig(broker, fleet, members);
+            var rig = new FleetRig(broker, fleet, env, members);
             await rig.WaitAsync(async () => (await rig.StatusesAsync()).All(s => (string?)s["partition"] == "healthy"), "every node healthy");
             return rig;
         }
@@ -62,6 +65,14 @@ public sealed class FleetRig : IAsyncDisposable
             await broker.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>kill -9 (unless it has already exited) and start again on the same data dir and cable.</summary>
+    public async Task RestartAsync(FleetMember member)
+    {
+        member.Agent.Kill();
+        await member.Agent.Child.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await member.ReplaceAsync(await StartAgentAsync(member.Agent.DataDir, member.Id, _env, member.Cable));
     }
 
     public Task<JsonNode[]> StatusesAsync() => Task.WhenAll(Members.Select(m => m.Api.StatusAsync()));
@@ -110,6 +121,9 @@ public sealed class FleetRig : IAsyncDisposable
             await m.DisposeAsync();
         await Broker.DisposeAsync();
     }
+
+    private static Task<AgentProcess> StartAgentAsync(string dataDir, string id, Dictionary<string, string> env, Cable cable) =>
+        AgentProcess.StartAsync(dataDir, id, env, "--broker", $"mqtt://127.0.0.1:{cable.Port}");
 
     private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
 }

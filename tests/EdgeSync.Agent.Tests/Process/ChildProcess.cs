@@ -112,9 +112,12 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>SIGTERM: what systemd sends on stop.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name (STOP and CONT freeze and thaw the process: a hung agent).</summary>
+    public void Signal(string name)
     {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 

@@ -1,0 +1,130 @@
+namespace EdgeSync.Agent.Tests.Fleet;
+
+/// <summary>
+/// What the chaos clients were told, and what that allows the converged fleet to hold. Unique keys
+/// are written once: acknowledged, they must be there with their value; an acknowledged delete must
+/// stay deleted; an answer that never came (a timeout, a killed agent) allows either outcome; a key
+/// nobody wrote must not exist. Shared keys, written concurrently without contexts, may hold siblings,
+/// but only of values someone wrote.
+/// </summary>
+public sealed class ChaosLedger
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, string> _acked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unknown = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _maybeDeleted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _shared = new(StringComparer.Ordinal);
+
+    public int Acknowledged
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _acked.Count + _deleted.Count;
+            }
+        }
+    }
+
+    public void Acked(string key, string value)
+    {
+        lock (_lock)
+        {
+            _acked[key] = value;
+        }
+    }
+
+    public void Unknown(string key, string value)
+    {
+        lock (_lock)
+        {
+            _unknown[key] = value;
+        }
+    }
+
+    /// <summary>An acknowledged write of this key, not yet asked to be deleted (null if none).</summary>
+    public string? DeletableFrom(IReadOnlyList<string> candidates, Random random)
+    {
+        lock (_lock)
+        {
+            var open = candidates.Where(k => _acked.ContainsKey(k) && !_deleted.Contains(k) && !_maybeDeleted.Contains(k)).ToList();
+            return open.Count == 0 ? null : open[random.Next(open.Count)];
+        }
+    }
+
+    public void Deleted(string key, bool acknowledged)
+    {
+        lock (_lock)
+        {
+            (acknowledged ? _deleted : _maybeDeleted).Add(key);
+        }
+    }
+
+    /// <summary>Recorded before it is sent: a write whose answer is lost may still land.</summary>
+    public void Shared(string key, string value)
+    {
+        lock (_lock)
+        {
+            if (!_shared.TryGetValue(key, out var values))
+            {
+                _shared[key] = values = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            values.Add(value);
+        }
+    }
+
+    /// <summary>Everything wrong with one node's converged data (key → sorted values joined by '|').</summary>
+    public List<string> Problems(string node, IReadOnlyDictionary<string, string> data)
+    {
+        var problems = new List<string>();
+        lock (_lock)
+        {
+            foreach (var (key, value) in _acked)
+            {
+                data.TryGetValue(key, out var got);
+                if (_deleted.Contains(key))
+                {
+                    Expect(got is null, $"{node}: '{key}' was deleted (acknowledged) but holds {got}");
+                }
+                else if (_maybeDeleted.Contains(key))
+                {
+                    Expect(got is null || got == value, $"{node}: '{key}' holds {got}, neither its value {value} nor deleted");
+                }
+                else
+                {
+                    Expect(got == value, $"{node}: acknowledged '{key}' = {value} holds {got ?? "nothing"}");
+                }
+            }
+
+            foreach (var (key, value) in _unknown)
+            {
+                data.TryGetValue(key, out var got);
+                Expect(got is null || got == value, $"{node}: '{key}' (answer lost) holds {got}, not {value}");
+            }
+
+            foreach (var (key, written) in _shared)
+            {
+                data.TryGetValue(key, out var got);
+                var stray = got?.Split('|').Where(v => !written.Contains(v)).ToList();
+                Expect(got is not null && stray!.Count == 0, $"{node}: shared '{key}' holds {got ?? "nothing"}; written were {string.Join(", ", written)}");
+            }
+
+            foreach (var key in data.Keys.Where(k => !_acked.ContainsKey(k) && !_unknown.ContainsKey(k) && !_shared.ContainsKey(k)))
+            {
+                problems.Add($"{node}: '{key}' = {data[key]} was never written");
+            }
+        }
+
+        return problems;
+
+        void Expect(bool ok, string problem)
+        {
+            if (!ok)
+            {
+                problems.Add(problem);
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeSync.Agent.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EdgeSync.Agent.Tests.Fleet;
+
+/// <summary>
+/// The hard properties on real processes, Jepsen-style: a client per node writes without pause —
+/// unique keys (some at quorum, some in batches), deletes of them, and keys all nodes write
+/// concurrently — while a <see cref="ChaosNemesis"/> pulls cables, kills, freezes and restarts
+/// agents and the broker. Then everything is healed and the fleet must converge: every node the
+/// same data, every acknowledged write there, every acknowledged delete gone, nothing that was
+/// never written, one leader, and no agent that died on its own. The seed (EDGESYNC_CHAOS_SEED)
+/// and the fault log are in every failure; EDGESYNC_CHAOS_SECONDS runs it longer (a soak).
+/// </summary>
+[Collection(FleetCollection.Name)]
+public sealed class FleetChaosTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(TestBroker.Mosquitto)]
+    [InlineData(TestBroker.Embedded)]
+    public async Task Faults_under_load_lose_no_acknowledged_write_and_the_fleet_converges(string broker)
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("EDGESYNC_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("EDGESYNC_CHAOS_SECONDS"), out var d) ? d : 20;
+        var random = new Random(seed);
+        await using var rig = await FleetRig.StartAsync(broker);
+        var ledger = new ChaosLedger();
+        var nemesis = new ChaosNemesis(rig, new Random(random.Next()));
+        var context = () => $"seed {seed} (EDGESYNC_CHAOS_SEED={seed}), broker {broker}; faults:{Environment.NewLine}{string.Join(Environment.NewLine, nemesis.Log)}";
+
+        using var stop = new CancellationTokenSource();
+        var lost = new ConcurrentBag<string>();
+        var clients = rig.Members.Select(m => RunClientAsync(m, ledger, lost, new Random(random.Next()), stop.Token)).ToList();
+        try
+        {
+            await nemesis.RunAsync(TimeSpan.FromSeconds(seconds));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
+
+        Assert.True(lost.IsEmpty, $"{string.Join(Environment.NewLine, lost)}{Environment.NewLine}{context()}");
+
+        // Every fault is healed; the agents that died are only those the nemesis killed (and restarted).
+        Assert.True(rig.Members.All(m => !m.Agent.Child.HasExited), $"an agent exited by itself; {context()}{Environment.NewLine}{rig.Diagnostics()}");
+        Assert.True(ledger.Acknowledged > 100, $"only {ledger.Acknowledged} writes were acknowledged: the faults left too little load to judge; {context()}");
+
+        SortedDictionary<string, string>[] data = [];
+        await rig.WaitAsync(
+            async () =>
+            {
+                data = await Task.WhenAll(rig.Members.Select(m => m.Api.ListAsync("")));
+                return data.All(x => x.SequenceEqual(data[0])) && ledger.Problems(rig.Members[0].Id, data[0]).Count == 0;
+            },
+            $"every node holds the same data, and all acknowledged writes; {context()}",
+            TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default); // judged below, with the details
+
+        var problems = rig.Members.Zip(data).SelectMany(p => ledger.Problems(p.First.Id, p.Second)).ToList();
+        for (var i = 1; i < data.Length; i++)
+        {
+            var differ = data[0].Keys.Union(data[i].Keys).Where(k => data[0].GetValueOrDefault(k) != data[i].GetValueOrDefault(k)).Take(5);
+            problems.AddRange(differ.Select(k => $"{rig.Members[0]} and {rig.Members[i]} differ on '{k}': {data[0].GetValueOrDefault(k)} / {data[i].GetValueOrDefault(k)}"));
+        }
+
+        Assert.True(problems.Count == 0, $"{problems.Count} problems, first: {string.Join(Environment.NewLine, problems.Take(20))}{Environment.NewLine}{context()}");
+
+        await rig.WaitAsync(
+            async () =>
+            {
+                var statuses = await rig.StatusesAsync();
+                return statuses.All(x => (string?)x["partition"] == "healthy") && statuses.Select(x => $"{x["leader"]}@{x["term"]}").Distinct().Count() == 1 && statuses.Any(x => (string?)x["role"] == "leader");
+            },
+            $"healthy, one leader all agree on; {context()}",
+            TimeSpan.FromSeconds(30));
+        foreach (var m in rig.Members)
+            Assert.DoesNotContain("crit:", m.Agent.Child.Stderr, StringComparison.Ordinal);
+        output.WriteLine($"{ledger.Acknowledged} acknowledged writes and deletes, {data[0].Count} keys on every node; {context()}");
+    }
+
+    /// <summary>One client: a write at a time, each answered, refused or timed out, and recorded as such.</summary>
+    private static Task RunClientAsync(FleetMember member, ChaosLedger ledger, ConcurrentBag<string> lost, Random random, CancellationToken stop) => Task.Run(async () =>
+    {
+        var own = new List<string>();
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var roll = random.Next(100);
+            try
+            {
+                if (roll < 55)
+                {
+                    var quorum = roll < 10;
+                    var key = $"u/{member.Id}/{i}";
+                    var value = $$"""{"n":"{{member.Id}}","i":{{i}}}""";
+                    own.Add(key);
+                    ledger.Unknown(key, value);
+                    if (await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}{(quorum ? "?consistency=quorum" : "")}", value) == HttpStatusCode.OK)
+                        ledger.Acked(key, value);
+                }
+                else if (roll < 65)
+                {
+                    if (ledger.DeletableFrom(own, random) is { } key)
+                    {
+                        var status = await SendAsync(member, HttpMethod.Delete, $"v1/kv/{key}", null);
+                        ledger.Deleted(key, status == HttpStatusCode.OK);
+                        if (status == HttpStatusCode.NotFound)
+                            lost.Add($"{member}: DELETE of its own acknowledged write '{key}' found no such key");
+                    }
+                }
+                else if (roll < 90)
+                {
+                    var key = $"s/{random.Next(4)}";
+                    var value = $"\"{member.Id}-{i}\"";
+                    ledger.Shared(key, value);
+                    await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}", value);
+                }
+                else
+                {
+                    var writes = Enumerable.Range(0, 5).Select(j => (Key: $"b/{member.Id}/{i}-{j}", Value: $$"""{"n":"{{member.Id}}","b":{{i}},"j":{{j}}}""")).ToList();
+                    own.AddRange(writes.Select(w => w.Key));
+                    foreach (var (key, value) in writes)
+                        ledger.Unknown(key, value);
+                    var body = "{\"writes\":[" + string.Join(',', writes.Select(w => $$"""{"key":"{{w.Key}}","value":{{w.Value}}}""")) + "]}";
+                    if (await SendAsync(member, HttpMethod.Post, "v1/batch", body) == HttpStatusCode.OK)
+                    {
+                        foreach (var (key, value) in writes)
+                            ledger.Acked(key, value);
+                    }
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
+            {
+                // No answer: the write's outcome is unknown, as recorded before it was sent. A pause, not a spin
+                // against an agent that is down.
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }
+    }, CancellationToken.None);
+
+    private static async Task<HttpStatusCode> SendAsync(FleetMember member, HttpMethod method, string path, string? json)
+    {
+        using var timeout = new CancellationTokenSource(RequestTimeout);
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await member.Agent.Http.SendAsync(request, timeout.Token);
+        if (response.StatusCode == HttpStatusCode.OK && path.StartsWith("v1/batch", StringComparison.Ordinal))
+        {
+            // A batch is acknowledged whole only when no write in it was refused.
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token))!;
+            return answer["failed"]!.GetValue<int>() == 0 ? HttpStatusCode.OK : HttpStatusCode.Conflict;
+        }
+
+        return response.StatusCode;
+    }
+}

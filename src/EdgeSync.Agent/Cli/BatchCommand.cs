@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -25,11 +26,12 @@ public static partial class BatchCommand
         client.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            var lines = await ReadAsync(parse.GetValue(file)!, cancel);
+            var path = parse.GetValue(file)!;
+            var lines = await CheckedAsync(path, cancel);
             var query = parse.GetValue(consistency) is { } level ? "?consistency=" + Uri.EscapeDataString(level) : string.Empty;
             using var agent = client.Create(parse);
             var (written, failed) = (0, 0);
-            foreach (var chunk in Chunks(lines))
+            await foreach (var chunk in ChunksAsync(lines))
             {
                 JsonElement answer;
                 try
@@ -66,24 +68,34 @@ public static partial class BatchCommand
         return command;
     }
 
-    /// <summary>Every non-blank line, each checked to be a JSON object before anything is sent.</summary>
-    private static async Task<List<(int Number, string Text)>> ReadAsync(string path, CancellationToken cancel)
+    /// <summary>
+    /// Checks every line before anything is sent, then gives the lines to send. A file is read twice,
+    /// so its size is not bounded by memory; standard input cannot be read again and is kept.
+    /// </summary>
+    private static async Task<IAsyncEnumerable<Line>> CheckedAsync(string path, CancellationToken cancel)
     {
-        string text;
-        try
+        var kept = path == "-" ? new List<Line>() : null;
+        var count = 0;
+        await foreach (var line in ReadAsync(path, cancel))
         {
-            text = path == "-"
-                ? await Console.In.ReadToEndAsync(cancel)
-                : await File.ReadAllTextAsync(path, new UTF8Encoding(false, true), cancel);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
-        {
-            throw new CliFailure($"cannot read {path}: {e.Message}");
+            count++;
+            kept?.Add(line);
         }
 
-        var lines = new List<(int, string)>();
+        if (count == 0)
+        {
+            throw new CliFailure($"{path} holds no writes");
+        }
+
+        return kept is not null ? kept.ToAsyncEnumerable() : ReadAsync(path, cancel);
+    }
+
+    /// <summary>Every non-blank line, each checked to be a JSON object.</summary>
+    private static async IAsyncEnumerable<Line> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        using var reader = Open(path);
         var number = 0;
-        foreach (var line in text.Split('\n'))
+        while (await Next(reader, path, cancel) is { } line)
         {
             number++;
             if (string.IsNullOrWhiteSpace(line))
@@ -104,17 +116,44 @@ public static partial class BatchCommand
                 throw new CliFailure($"line {number} is not valid JSON ({e.Message}); nothing was sent");
             }
 
-            lines.Add((number, line.Trim()));
+            yield return new Line(number, line.Trim());
         }
-
-        return lines.Count > 0 ? lines : throw new CliFailure($"{path} holds no writes");
     }
 
-    private static IEnumerable<List<(int Number, string Text)>> Chunks(List<(int Number, string Text)> lines)
+    private static TextReader Open(string path)
     {
-        var chunk = new List<(int, string)>();
+        if (path == "-")
+        {
+            return new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false, true));
+        }
+
+        try
+        {
+            return new StreamReader(path, new UTF8Encoding(false, true));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    private static async Task<string?> Next(TextReader reader, string path, CancellationToken cancel)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancel);
+        }
+        catch (Exception e) when (e is IOException or DecoderFallbackException)
+        {
+            throw new CliFailure($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    private static async IAsyncEnumerable<List<Line>> ChunksAsync(IAsyncEnumerable<Line> lines)
+    {
+        var chunk = new List<Line>();
         var bytes = 0;
-        foreach (var line in lines)
+        await foreach (var line in lines)
         {
             var size = Encoding.UTF8.GetByteCount(line.Text) + 1;
             if (chunk.Count == BatchEndpoint.MaxWrites || (chunk.Count > 0 && bytes + size > ChunkBytes))
@@ -130,6 +169,9 @@ public static partial class BatchCommand
 
         yield return chunk;
     }
+
+    /// <summary>One write: its line number in the input (for messages) and its JSON text.</summary>
+    private readonly record struct Line(int Number, string Text);
 
     [GeneratedRegex(@"writes\[(\d+)\]")]
     private static partial Regex WriteIndex();

@@ -73,6 +73,37 @@ public sealed class BatchCliTests(AgentFixture fixture) : IDisposable
         Assert.StartsWith("edgesync: cannot read ", Assert.Single(missing.StderrLines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bad_line_after_the_first_thousand_still_stops_the_file_before_anything_is_sent()
+    {
+        // The file is read twice (checked, then sent), so a bad line far down still means nothing was sent.
+        var lines = new StringBuilder();
+        for (var i = 0; i < 1500; i++)
+        {
+            lines.Append(i == 1400 ? "{\"key\":\"bclf/x\",\"value\":}\n" : $"{{\"key\":\"bclf/{i}\",\"value\":{i}}}\n");
+        }
+
+        var run = await EdgesyncCli.RunAsync("batch", await WriteAsync("late-bad.ndjson", lines.ToString()), "--api", Api);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("line 1401 is not valid JSON", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(1, (await EdgesyncCli.RunAsync("get", "bclf/0", "--api", Api)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Standard_input_is_checked_whole_then_sent()
+    {
+        var good = string.Concat(Enumerable.Range(0, 1200).Select(i => $"{{\"key\":\"bcli/in/{i}\",\"value\":{i}}}\n"));
+        var run = await EdgesyncCli.RunWithInputAsync(good, "batch", "-", "--api", Api);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("wrote 1200 of 1200 writes", run.Stdout.Trim());
+        Assert.Equal("1199", (await EdgesyncCli.RunAsync("get", "bcli/in/1199", "--api", Api)).Stdout.Trim());
+
+        var bad = await EdgesyncCli.RunWithInputAsync("{\"key\":\"bcli/in2/0\",\"value\":0}\n42\n", "batch", "-", "--api", Api);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("line 2 is not a JSON object; nothing was sent", Assert.Single(bad.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(1, (await EdgesyncCli.RunAsync("get", "bcli/in2/0", "--api", Api)).ExitCode);
+    }
+
     private async Task<string> WriteAsync(string name, string text)
     {
         var path = Path.Combine(_dir.Path, name);

@@ -21,30 +21,21 @@ public sealed class QuorumBatchSimTests
     {
         int met = 0, short_ = 0;
         var problems = new List<string>();
-        var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
+        for (var seed = 1; seed <= 150; seed++)
         {
-            for (var seed = 1; seed <= 150; seed++)
+            var (replicas, problem) = Simulation.Inline.Run(() => RunSeed(seed));
+            if (problem is not null)
             {
-                var (replicas, problem) = RunSeed(seed);
-                if (problem is not null)
-                {
-                    problems.Add($"seed {seed}: {problem}");
-                }
-                else if (replicas >= ReplicaCount.Majority(Members))
-                {
-                    met++;
-                }
-                else
-                {
-                    short_++;
-                }
+                problems.Add($"seed {seed}: {problem}");
             }
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
+            else if (replicas >= ReplicaCount.Majority(Members))
+            {
+                met++;
+            }
+            else
+            {
+                short_++;
+            }
         }
 
         Assert.Empty(problems);

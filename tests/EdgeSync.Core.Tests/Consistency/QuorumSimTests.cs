@@ -20,24 +20,15 @@ public sealed class QuorumSimTests
     {
         int rounds = 0, staleLocal = 0;
         var problems = new List<string>();
-        var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
+        for (var seed = 1; seed <= 200; seed++)
         {
-            for (var seed = 1; seed <= 200; seed++)
+            var (r, stale, problem) = Simulation.Inline.Run(() => RunSeed(seed));
+            rounds += r;
+            staleLocal += stale;
+            if (problem is not null)
             {
-                var (r, stale, problem) = RunSeed(seed);
-                rounds += r;
-                staleLocal += stale;
-                if (problem is not null)
-                {
-                    problems.Add($"seed {seed}: {problem}");
-                }
+                problems.Add($"seed {seed}: {problem}");
             }
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
         }
 
         Assert.Empty(problems);

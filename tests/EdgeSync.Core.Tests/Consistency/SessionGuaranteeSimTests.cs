@@ -21,7 +21,7 @@ public sealed class SessionGuaranteeSimTests
         var problems = new List<string>();
         for (var seed = 1; seed <= 300; seed++)
         {
-            var (s, r, n, problem) = RunClient(seed);
+            var (s, r, n, problem) = Simulation.Inline.Run(() => RunClient(seed));
             served += s;
             refused += r;
             reads += n;
@@ -40,60 +40,51 @@ public sealed class SessionGuaranteeSimTests
 
     private static (int Served, int Refused, int Reads, string? Problem) RunClient(int seed)
     {
-        var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
+        var random = new Random(seed);
+        var sim = new ConsistencySim(seed, random.Next(3, 6), new SyncOptions { AntiEntropyInterval = TimeSpan.FromMilliseconds(300), PurgeTombstones = false });
+        sim.Context.Network.DropRate = 0.1;
+        sim.Context.Network.DuplicateRate = 0.05;
+        var token = new DotSet();
+        var seen = Keys.ToDictionary(k => k, _ => new List<Dot>());
+        int served = 0, refused = 0, reads = 0;
+        for (var op = 0; op < 40; op++)
         {
-            var random = new Random(seed);
-            var sim = new ConsistencySim(seed, random.Next(3, 6), new SyncOptions { AntiEntropyInterval = TimeSpan.FromMilliseconds(300), PurgeTombstones = false });
-            sim.Context.Network.DropRate = 0.1;
-            sim.Context.Network.DuplicateRate = 0.05;
-            var token = new DotSet();
-            var seen = Keys.ToDictionary(k => k, _ => new List<Dot>());
-            int served = 0, refused = 0, reads = 0;
-            for (var op = 0; op < 40; op++)
+            Chaos(sim);
+            var node = sim.RandomUp();
+            if (!sim.WaitCovered(node, token, 1_000))
             {
-                Chaos(sim);
-                var node = sim.RandomUp();
-                if (!sim.WaitCovered(node, token, 1_000))
-                {
-                    refused++;
-                    continue;
-                }
-
-                served++;
-                var key = Keys[sim.Random.Next(Keys.Length)];
-                if (sim.Random.NextDouble() < 0.4)
-                {
-                    if (sim.Write(node, key, $"{{\"seed\":{seed},\"op\":{op}}}") is { } written)
-                    {
-                        token.Add(written.Update);
-                        seen[key].Add(written.Update);
-                    }
-
-                    continue;
-                }
-
-                reads++;
-                var state = node.Access!.Read(r => r.Load(key));
-                if (seen[key].FirstOrDefault(u => !ConsistencySim.Covers(state, u)) is { Node: not null } missing)
-                {
-                    return (served, refused, reads, $"op {op}: {node.Id} served key {key} without {missing} (token {token})");
-                }
-
-                foreach (var s in state?.Siblings ?? [])
-                {
-                    token.Add(s.Update);
-                    seen[key].Add(s.Update);
-                }
+                refused++;
+                continue;
             }
 
-            return (served, refused, reads, null);
+            served++;
+            var key = Keys[sim.Random.Next(Keys.Length)];
+            if (sim.Random.NextDouble() < 0.4)
+            {
+                if (sim.Write(node, key, $"{{\"seed\":{seed},\"op\":{op}}}") is { } written)
+                {
+                    token.Add(written.Update);
+                    seen[key].Add(written.Update);
+                }
+
+                continue;
+            }
+
+            reads++;
+            var state = node.Access!.Read(r => r.Load(key));
+            if (seen[key].FirstOrDefault(u => !ConsistencySim.Covers(state, u)) is { Node: not null } missing)
+            {
+                return (served, refused, reads, $"op {op}: {node.Id} served key {key} without {missing} (token {token})");
+            }
+
+            foreach (var s in state?.Siblings ?? [])
+            {
+                token.Add(s.Update);
+                seen[key].Add(s.Update);
+            }
         }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
+
+        return (served, refused, reads, null);
     }
 
     private static void Chaos(ConsistencySim sim)

@@ -33,20 +33,8 @@ public sealed class FleetSimulation
         _random = _ctx.Random;
     }
 
-    public static SimResult Run(int seed, int operations = 40, int chaosMs = 2_000)
-    {
-        // Engine continuations must run inline on this thread, never on a test framework's context.
-        var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            return new FleetSimulation(seed).Execute(operations, chaosMs);
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
-    }
+    public static SimResult Run(int seed, int operations = 40, int chaosMs = 2_000) =>
+        Inline.Run(() => new FleetSimulation(seed).Execute(operations, chaosMs));
 
     private SimResult Execute(int operations, int chaosMs)
     {

@@ -16,6 +16,13 @@ public sealed class ChaosLedger
     private readonly HashSet<string> _maybeDeleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _shared = new(StringComparer.Ordinal);
 
+    private int _readsChecked;
+
+    /// <summary>Reads on another node that answered with a write just acknowledged.</summary>
+    public int ReadsChecked => Volatile.Read(ref _readsChecked);
+
+    public void ReadChecked() => Interlocked.Increment(ref _readsChecked);
+
     public int Acknowledged
     {
         get

@@ -13,12 +13,15 @@ namespace EdgeSync.Agent.Tests.Fleet;
 /// concurrently — while a <see cref="ChaosNemesis"/> pulls cables, kills, freezes and restarts
 /// agents and the broker. Then everything is healed and the fleet must converge: every node the
 /// same data, every acknowledged write there, every acknowledged delete gone, nothing that was
-/// never written, one leader, and no agent that died on its own. The seed (EDGESYNC_CHAOS_SEED)
+/// never written, one leader, and no agent that died on its own. During the faults, some writes
+/// are read back at once on another node, at quorum after a quorum write and with the session
+/// token after the others: such a read may be refused, but must never answer without the write. The seed (EDGESYNC_CHAOS_SEED)
 /// and the fault log are in every failure; EDGESYNC_CHAOS_SECONDS runs it longer (a soak).
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class FleetChaosTests(ITestOutputHelper output)
 {
+    private const string SessionHeader = "EdgeSync-Session";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     [Theory]
@@ -35,8 +38,8 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
         var context = () => $"seed {seed} (EDGESYNC_CHAOS_SEED={seed}), broker {broker}; faults:{Environment.NewLine}{string.Join(Environment.NewLine, nemesis.Log)}";
 
         using var stop = new CancellationTokenSource();
-        var lost = new ConcurrentBag<string>();
-        var clients = rig.Members.Select(m => RunClientAsync(m, ledger, lost, new Random(random.Next()), stop.Token)).ToList();
+        var violations = new ConcurrentBag<string>();
+        var clients = rig.Members.Select(m => RunClientAsync(rig, m, ledger, violations, new Random(random.Next()), stop.Token)).ToList();
         try
         {
             await nemesis.RunAsync(TimeSpan.FromSeconds(seconds));
@@ -47,11 +50,12 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
             await Task.WhenAll(clients);
         }
 
-        Assert.True(lost.IsEmpty, $"{string.Join(Environment.NewLine, lost)}{Environment.NewLine}{context()}");
+        Assert.True(violations.IsEmpty, $"{string.Join(Environment.NewLine, violations)}{Environment.NewLine}{context()}");
 
         // Every fault is healed; the agents that died are only those the nemesis killed (and restarted).
         Assert.True(rig.Members.All(m => !m.Agent.Child.HasExited), $"an agent exited by itself; {context()}{Environment.NewLine}{rig.Diagnostics()}");
         Assert.True(ledger.Acknowledged > 100, $"only {ledger.Acknowledged} writes were acknowledged: the faults left too little load to judge; {context()}");
+        Assert.True(ledger.ReadsChecked > 20, $"only {ledger.ReadsChecked} writes were read back on another node; {context()}");
 
         SortedDictionary<string, string>[] data = [];
         await rig.WaitAsync(
@@ -82,13 +86,14 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
             TimeSpan.FromSeconds(30));
         foreach (var m in rig.Members)
             Assert.DoesNotContain("crit:", m.Agent.Child.Stderr, StringComparison.Ordinal);
-        output.WriteLine($"{ledger.Acknowledged} acknowledged writes and deletes, {data[0].Count} keys on every node; {context()}");
+        output.WriteLine($"{ledger.Acknowledged} acknowledged writes and deletes, {ledger.ReadsChecked} read back on another node, {data[0].Count} keys on every node; {context()}");
     }
 
     /// <summary>One client: a write at a time, each answered, refused or timed out, and recorded as such.</summary>
-    private static Task RunClientAsync(FleetMember member, ChaosLedger ledger, ConcurrentBag<string> lost, Random random, CancellationToken stop) => Task.Run(async () =>
+    private static Task RunClientAsync(FleetRig rig, FleetMember member, ChaosLedger ledger, ConcurrentBag<string> violations, Random random, CancellationToken stop) => Task.Run(async () =>
     {
         var own = new List<string>();
+        var others = rig.Members.Where(m => m != member).ToList();
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             var roll = random.Next(100);
@@ -101,17 +106,32 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     var value = $$"""{"n":"{{member.Id}}","i":{{i}}}""";
                     own.Add(key);
                     ledger.Unknown(key, value);
-                    if (await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}{(quorum ? "?consistency=quorum" : "")}", value) == HttpStatusCode.OK)
+                    var put = await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}{(quorum ? "?consistency=quorum" : "")}", value);
+                    if (put.Status == HttpStatusCode.OK)
+                    {
                         ledger.Acked(key, value);
+                        if (roll < 20)
+                        {
+                            // Read it back on another node: at quorum after a quorum write (R + W > N), or
+                            // with the write's session token (read-your-writes); a refusal is allowed, a miss is not.
+                            var other = others[random.Next(others.Count)];
+                            var path = quorum ? $"v1/kv/{key}?consistency=quorum" : $"v1/kv/{key}?timeout=2s";
+                            var read = await SendAsync(other, HttpMethod.Get, path, null, quorum ? null : put.Session);
+                            if (Holds(read.Body, value))
+                                ledger.ReadChecked();
+                            else if (read.Status is HttpStatusCode.OK or HttpStatusCode.NotFound)
+                                violations.Add($"{other}: a {(quorum ? "quorum read after a quorum write" : "read with the write's session token")} of '{key}' (written on {member}) answered {(int)read.Status} {read.Body?.ToJsonString()}");
+                        }
+                    }
                 }
                 else if (roll < 65)
                 {
                     if (ledger.DeletableFrom(own, random) is { } key)
                     {
-                        var status = await SendAsync(member, HttpMethod.Delete, $"v1/kv/{key}", null);
+                        var status = (await SendAsync(member, HttpMethod.Delete, $"v1/kv/{key}", null)).Status;
                         ledger.Deleted(key, status == HttpStatusCode.OK);
                         if (status == HttpStatusCode.NotFound)
-                            lost.Add($"{member}: DELETE of its own acknowledged write '{key}' found no such key");
+                            violations.Add($"{member}: DELETE of its own acknowledged write '{key}' found no such key");
                     }
                 }
                 else if (roll < 90)
@@ -128,7 +148,8 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     foreach (var (key, value) in writes)
                         ledger.Unknown(key, value);
                     var body = "{\"writes\":[" + string.Join(',', writes.Select(w => $$"""{"key":"{{w.Key}}","value":{{w.Value}}}""")) + "]}";
-                    if (await SendAsync(member, HttpMethod.Post, "v1/batch", body) == HttpStatusCode.OK)
+                    var batch = await SendAsync(member, HttpMethod.Post, "v1/batch", body);
+                    if (batch.Status == HttpStatusCode.OK && batch.Body!["failed"]!.GetValue<int>() == 0)
                     {
                         foreach (var (key, value) in writes)
                             ledger.Acked(key, value);
@@ -144,20 +165,23 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
         }
     }, CancellationToken.None);
 
-    private static async Task<HttpStatusCode> SendAsync(FleetMember member, HttpMethod method, string path, string? json)
+    private static async Task<Answer> SendAsync(FleetMember member, HttpMethod method, string path, string? json, string? session = null)
     {
         using var timeout = new CancellationTokenSource(RequestTimeout);
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        if (session is not null)
+            request.Headers.Add(SessionHeader, session);
         using var response = await member.Agent.Http.SendAsync(request, timeout.Token);
-        if (response.StatusCode == HttpStatusCode.OK && path.StartsWith("v1/batch", StringComparison.Ordinal))
-        {
-            // A batch is acknowledged whole only when no write in it was refused.
-            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token))!;
-            return answer["failed"]!.GetValue<int>() == 0 ? HttpStatusCode.OK : HttpStatusCode.Conflict;
-        }
-
-        return response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        var token = response.Headers.TryGetValues(SessionHeader, out var values) ? values.FirstOrDefault() : null;
+        return new Answer(response.StatusCode, token, text.Length > 0 ? JsonNode.Parse(text) : null);
     }
+
+    /// <summary>Whether a GET answer holds <paramref name="value"/> (compact JSON) among its values.</summary>
+    private static bool Holds(JsonNode? body, string value) =>
+        body?["values"] is JsonArray values && values.Any(v => v?.ToJsonString() == value);
+
+    private sealed record Answer(HttpStatusCode Status, string? Session, JsonNode? Body);
 }

@@ -60,6 +60,7 @@ public sealed class ChaosLedger
         }
     }
 
+    /// <summary>Recorded unacknowledged before it is sent, and again once acknowledged.</summary>
     public void Deleted(string key, bool acknowledged)
     {
         lock (_lock)

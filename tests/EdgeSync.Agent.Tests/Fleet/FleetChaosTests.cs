@@ -128,8 +128,10 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                 {
                     if (ledger.DeletableFrom(own, random) is { } key)
                     {
+                        ledger.Deleted(key, acknowledged: false); // before it is sent: its answer may never come
                         var status = (await SendAsync(member, HttpMethod.Delete, $"v1/kv/{key}", null)).Status;
-                        ledger.Deleted(key, status == HttpStatusCode.OK);
+                        if (status == HttpStatusCode.OK)
+                            ledger.Deleted(key, acknowledged: true);
                         if (status == HttpStatusCode.NotFound)
                             violations.Add($"{member}: DELETE of its own acknowledged write '{key}' found no such key");
                     }

@@ -5,7 +5,7 @@ namespace EdgeSync.Agent.Tests.Fleet;
 /// are written once: acknowledged, they must be there with their value; an acknowledged delete must
 /// stay deleted; an answer that never came (a timeout, a killed agent) allows either outcome; a key
 /// nobody wrote must not exist. Shared keys, written concurrently without contexts, may hold siblings,
-/// but only of values someone wrote.
+/// but only of values someone wrote; under last-writer-wins, exactly one of them.
 /// </summary>
 public sealed class ChaosLedger
 {
@@ -15,6 +15,7 @@ public sealed class ChaosLedger
     private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _maybeDeleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _shared = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _lww = new(StringComparer.Ordinal);
 
     private int _readsChecked;
 
@@ -70,10 +71,15 @@ public sealed class ChaosLedger
     }
 
     /// <summary>Recorded before it is sent: a write whose answer is lost may still land.</summary>
-    public void Shared(string key, string value)
+    public void Shared(string key, string value, bool lww)
     {
         lock (_lock)
         {
+            if (lww)
+            {
+                _lww.Add(key);
+            }
+
             if (!_shared.TryGetValue(key, out var values))
             {
                 _shared[key] = values = new HashSet<string>(StringComparer.Ordinal);
@@ -115,8 +121,10 @@ public sealed class ChaosLedger
             foreach (var (key, written) in _shared)
             {
                 data.TryGetValue(key, out var got);
-                var stray = got?.Split('|').Where(v => !written.Contains(v)).ToList();
-                Expect(got is not null && stray!.Count == 0, $"{node}: shared '{key}' holds {got ?? "nothing"}; written were {string.Join(", ", written)}");
+                var values = got?.Split('|') ?? [];
+                var stray = values.Where(v => !written.Contains(v)).ToList();
+                Expect(values.Length > 0 && stray.Count == 0, $"{node}: shared '{key}' holds {got ?? "nothing"}; written were {string.Join(", ", written)}");
+                Expect(values.Length <= 1 || !_lww.Contains(key), $"{node}: last-writer-wins '{key}' holds siblings {got}");
             }
 
             foreach (var key in data.Keys.Where(k => !_acked.ContainsKey(k) && !_unknown.ContainsKey(k) && !_shared.ContainsKey(k)))

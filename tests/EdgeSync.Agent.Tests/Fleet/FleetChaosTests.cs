@@ -32,7 +32,7 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("EDGESYNC_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("EDGESYNC_CHAOS_SECONDS"), out var d) ? d : 20;
         var random = new Random(seed);
-        await using var rig = await FleetRig.StartAsync(broker);
+        await using var rig = await FleetRig.StartAsync(broker, new Dictionary<string, string> { ["EDGESYNC_Store__ConflictPolicies__w/"] = "lww" });
         var ledger = new ChaosLedger();
         var nemesis = new ChaosNemesis(rig, new Random(random.Next()));
         var context = () => $"seed {seed} (EDGESYNC_CHAOS_SEED={seed}), broker {broker}; faults:{Environment.NewLine}{string.Join(Environment.NewLine, nemesis.Log)}";
@@ -138,9 +138,10 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                 }
                 else if (roll < 90)
                 {
-                    var key = $"s/{random.Next(4)}";
+                    // s/: siblings (the default policy); w/: last writer wins, so one value on every node.
+                    var key = $"{(roll < 80 ? "s" : "w")}/{random.Next(4)}";
                     var value = $"\"{member.Id}-{i}\"";
-                    ledger.Shared(key, value);
+                    ledger.Shared(key, value, lww: roll >= 80);
                     await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}", value);
                 }
                 else

@@ -30,7 +30,8 @@ public sealed class FleetRig : IAsyncDisposable
     public IReadOnlyList<FleetMember> Members { get; }
     public FleetMember this[string id] => Members.Single(m => m.Id == id);
 
-    public static async Task<FleetRig> StartAsync(string brokerKind)
+    /// <summary>Starts the broker and three agents; <paramref name="settings"/> adds to (or overrides) their environment.</summary>
+    public static async Task<FleetRig> StartAsync(string brokerKind, IReadOnlyDictionary<string, string>? settings = null)
     {
         var broker = await TestBroker.StartAsync(brokerKind);
         var fleet = "t" + Guid.NewGuid().ToString("N")[..8];
@@ -42,6 +43,8 @@ public sealed class FleetRig : IAsyncDisposable
             ["EDGESYNC_Sync__AntiEntropyInterval"] = "1s",
             ["EDGESYNC_Gpio__Driver"] = "virtual", // the LEDs show in /v1/status whatever the test machine has
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            env[name] = value;
         var members = new List<FleetMember>();
         try
         {

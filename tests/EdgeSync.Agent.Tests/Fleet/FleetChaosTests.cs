@@ -9,14 +9,15 @@ namespace EdgeSync.Agent.Tests.Fleet;
 
 /// <summary>
 /// The hard properties on real processes, Jepsen-style: a client per node writes without pause —
-/// unique keys (some at quorum, some in batches), deletes of them, and keys all nodes write
-/// concurrently — while a <see cref="ChaosNemesis"/> pulls cables, kills, freezes and restarts
-/// agents and the broker. Then everything is healed and the fleet must converge: every node the
-/// same data, every acknowledged write there, every acknowledged delete gone, nothing that was
-/// never written, one leader, and no agent that died on its own. During the faults, some writes
-/// are read back at once on another node, at quorum after a quorum write and with the session
-/// token after the others: such a read may be refused, but must never answer without the write. The seed (EDGESYNC_CHAOS_SEED)
-/// and the fault log are in every failure; EDGESYNC_CHAOS_SECONDS runs it longer (a soak).
+/// unique keys (some at quorum, some in batches, some of those at quorum), deletes of them, and
+/// keys all nodes write concurrently (siblings and last-writer-wins) — while a
+/// <see cref="ChaosNemesis"/> pulls cables, kills, freezes and restarts agents and the broker.
+/// Some writes are read back at once on another node, at quorum after a quorum write and with
+/// the session token otherwise: such a read may be refused, but must never answer without the
+/// write. Then everything is healed and the fleet must converge: every node the same data, every
+/// acknowledged write there, every acknowledged delete gone, nothing that was never written, one
+/// leader, and no agent that died on its own. The seed (EDGESYNC_CHAOS_SEED) and the fault log
+/// are in every failure; EDGESYNC_CHAOS_SECONDS runs it longer (a soak).
 /// </summary>
 [Collection(FleetCollection.Name)]
 public sealed class FleetChaosTests(ITestOutputHelper output)
@@ -111,17 +112,7 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     {
                         ledger.Acked(key, value);
                         if (roll < 20)
-                        {
-                            // Read it back on another node: at quorum after a quorum write (R + W > N), or
-                            // with the write's session token (read-your-writes); a refusal is allowed, a miss is not.
-                            var other = others[random.Next(others.Count)];
-                            var path = quorum ? $"v1/kv/{key}?consistency=quorum" : $"v1/kv/{key}?timeout=2s";
-                            var read = await SendAsync(other, HttpMethod.Get, path, null, quorum ? null : put.Session);
-                            if (Holds(read.Body, value))
-                                ledger.ReadChecked();
-                            else if (read.Status is HttpStatusCode.OK or HttpStatusCode.NotFound)
-                                violations.Add($"{other}: a {(quorum ? "quorum read after a quorum write" : "read with the write's session token")} of '{key}' (written on {member}) answered {(int)read.Status} {read.Body?.ToJsonString()}");
-                        }
+                            await ReadBackAsync(key, value, quorum, put.Session);
                     }
                 }
                 else if (roll < 65)
@@ -151,11 +142,14 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     foreach (var (key, value) in writes)
                         ledger.Unknown(key, value);
                     var body = "{\"writes\":[" + string.Join(',', writes.Select(w => $$"""{"key":"{{w.Key}}","value":{{w.Value}}}""")) + "]}";
-                    var batch = await SendAsync(member, HttpMethod.Post, "v1/batch", body);
+                    var quorum = roll >= 95;
+                    var batch = await SendAsync(member, HttpMethod.Post, "v1/batch" + (quorum ? "?consistency=quorum" : ""), body);
                     if (batch.Status == HttpStatusCode.OK && batch.Body!["failed"]!.GetValue<int>() == 0)
                     {
                         foreach (var (key, value) in writes)
                             ledger.Acked(key, value);
+                        var (readKey, readValue) = writes[random.Next(writes.Count)];
+                        await ReadBackAsync(readKey, readValue, quorum, batch.Session);
                     }
                 }
             }
@@ -165,6 +159,19 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                 // against an agent that is down.
                 await Task.Delay(20, CancellationToken.None);
             }
+        }
+
+        // Read a write just acknowledged on another node: at quorum after a quorum write (R + W > N),
+        // or with the write's session token (read-your-writes). A refusal is allowed, a miss is not.
+        async Task ReadBackAsync(string key, string value, bool quorum, string? session)
+        {
+            var other = others[random.Next(others.Count)];
+            var path = quorum ? $"v1/kv/{key}?consistency=quorum" : $"v1/kv/{key}?timeout=2s";
+            var read = await SendAsync(other, HttpMethod.Get, path, null, quorum ? null : session);
+            if (Holds(read.Body, value))
+                ledger.ReadChecked();
+            else if (read.Status is HttpStatusCode.OK or HttpStatusCode.NotFound)
+                violations.Add($"{other}: a {(quorum ? "quorum read after a quorum write" : "read with the write's session token")} of '{key}' (written on {member}) answered {(int)read.Status} {read.Body?.ToJsonString()}");
         }
     }, CancellationToken.None);
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EdgeSync.Agent.Tests.Support;
 
@@ -28,7 +26,7 @@ public sealed class MosquittoBroker : TestBroker
         if (_process is { HasExited: false })
             return;
         if (_port == 0)
-            _port = FreePort();
+            _port = Process.FreePort.Next();
         var config = Path.Combine(_dir, "mosquitto.conf");
         await File.WriteAllTextAsync(config, $"""
             listener {_port} 127.0.0.1
@@ -82,11 +80,4 @@ public sealed class MosquittoBroker : TestBroker
     }
 
     private Task WaitForListenerAsync(TimeSpan timeout) => Listener.WaitForProcessAsync(_port, _process, LogFile, timeout);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -59,15 +59,23 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
         Assert.True(ledger.ReadsChecked > 20, $"only {ledger.ReadsChecked} writes were read back on another node; {context()}");
 
         SortedDictionary<string, string>[] data = [];
-        await rig.WaitAsync(
-            async () =>
-            {
-                data = await Task.WhenAll(rig.Members.Select(m => m.Api.ListAsync("")));
-                return data.All(x => x.SequenceEqual(data[0])) && ledger.Problems(rig.Members[0].Id, data[0]).Count == 0;
-            },
-            $"every node holds the same data, and all acknowledged writes; {context()}",
-            TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default); // judged below, with the details
+        try
+        {
+            await rig.WaitAsync(
+                async () =>
+                {
+                    data = await Task.WhenAll(rig.Members.Select(m => m.Api.ListAsync("")));
+                    return data.All(x => x.SequenceEqual(data[0])) && ledger.Problems(rig.Members[0].Id, data[0]).Count == 0;
+                },
+                $"every node holds the same data, and all acknowledged writes; {context()}",
+                TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // Judged below, with every problem named.
+        }
 
+        Assert.True(data.Length == rig.Members.Count, $"the nodes' data could not be read; {context()}{Environment.NewLine}{rig.Diagnostics()}");
         var problems = rig.Members.Zip(data).SelectMany(p => ledger.Problems(p.First.Id, p.Second)).ToList();
         for (var i = 1; i < data.Length; i++)
         {

@@ -161,9 +161,9 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     }
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is HttpRequestException or IOException or System.Text.Json.JsonException or OperationCanceledException or ObjectDisposedException)
             {
-                // No answer: the write's outcome is unknown, as recorded before it was sent. A pause, not a spin
+                // No answer (or a cut-off one): the outcome is unknown, as recorded before it was sent. A pause, not a spin
                 // against an agent that is down.
                 await Task.Delay(20, CancellationToken.None);
             }

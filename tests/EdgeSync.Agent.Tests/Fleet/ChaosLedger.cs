@@ -16,6 +16,7 @@ public sealed class ChaosLedger
     private readonly HashSet<string> _maybeDeleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _shared = new(StringComparer.Ordinal);
     private readonly HashSet<string> _lww = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sharedAcked = new(StringComparer.Ordinal);
 
     private int _readsChecked;
 
@@ -89,6 +90,15 @@ public sealed class ChaosLedger
         }
     }
 
+    /// <summary>A write of a shared key was acknowledged: the key must exist in the end.</summary>
+    public void SharedAcked(string key)
+    {
+        lock (_lock)
+        {
+            _sharedAcked.Add(key);
+        }
+    }
+
     /// <summary>Everything wrong with one node's converged data (key → sorted values joined by '|').</summary>
     public List<string> Problems(string node, IReadOnlyDictionary<string, string> data)
     {
@@ -123,7 +133,7 @@ public sealed class ChaosLedger
                 data.TryGetValue(key, out var got);
                 var values = got?.Split('|') ?? [];
                 var stray = values.Where(v => !written.Contains(v)).ToList();
-                Expect(values.Length > 0 && stray.Count == 0, $"{node}: shared '{key}' holds {got ?? "nothing"}; written were {string.Join(", ", written)}");
+                Expect((values.Length > 0 || !_sharedAcked.Contains(key)) && stray.Count == 0, $"{node}: shared '{key}' holds {got ?? "nothing"}; written were {string.Join(", ", written)}");
                 Expect(values.Length <= 1 || !_lww.Contains(key), $"{node}: last-writer-wins '{key}' holds siblings {got}");
             }
 

@@ -30,12 +30,13 @@ public sealed class ChaosNemesis(FleetRig rig, Random random)
         {
             await Task.Delay(random.Next(500, 1500));
             var order = rig.Members.OrderBy(_ => random.Next()).ToList();
+            var kind = random.Next(MemberFaults + 1); // the one past the member faults: the broker
             if (random.Next(4) == 0)
             {
                 var kinds = Enumerable.Range(0, MemberFaults).OrderBy(_ => random.Next()).Take(2).ToList();
                 await Task.WhenAll(FaultAsync(order[0], kinds[0], Hold()), FaultAsync(order[1], kinds[1], Hold()));
             }
-            else if (random.Next(MemberFaults + 1) is var kind && kind < MemberFaults)
+            else if (kind < MemberFaults)
             {
                 await FaultAsync(order[0], kind, Hold());
             }

@@ -141,7 +141,8 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
                     var key = $"{(roll < 80 ? "s" : "w")}/{random.Next(4)}";
                     var value = $"\"{member.Id}-{i}\"";
                     ledger.Shared(key, value, lww: roll >= 80);
-                    await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}", value);
+                    if ((await SendAsync(member, HttpMethod.Put, $"v1/kv/{key}", value)).Status == HttpStatusCode.OK)
+                        ledger.SharedAcked(key);
                 }
                 else
                 {

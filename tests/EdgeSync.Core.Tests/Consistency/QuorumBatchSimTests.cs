@@ -19,7 +19,7 @@ public sealed class QuorumBatchSimTests
     [Fact]
     public void AQuorumBatchNeverReportsMoreReplicasThanHoldEveryWrite()
     {
-        int met = 0, short_ = 0;
+        int met = 0, missed = 0;
         var problems = new List<string>();
         for (var seed = 1; seed <= 150; seed++)
         {
@@ -34,13 +34,13 @@ public sealed class QuorumBatchSimTests
             }
             else
             {
-                short_++;
+                missed++;
             }
         }
 
         Assert.Empty(problems);
         Assert.True(met > 60, $"the quorum was met in only {met} of 150 seeds");
-        Assert.True(short_ > 0, "every seed met the quorum: the drops never cost an ack, so the count was not put to the test");
+        Assert.True(missed > 0, "every seed met the quorum: the drops never cost an ack, so the count was not put to the test");
     }
 
     private static (int Replicas, string? Problem) RunSeed(int seed)

@@ -132,15 +132,7 @@ public sealed partial class SyncEngine
     private async Task OnReplicateRequest(ReplicateRequest m)
     {
         // Acknowledge only once the batch holding the states is committed: that is the promise.
-        await _replica.WriteAsync(r =>
-        {
-            foreach (var state in m.States)
-            {
-                r.Apply(state);
-            }
-
-            return 0;
-        }).ConfigureAwait(false);
+        await ApplyAsync(m.States).ConfigureAwait(false);
         if (m.Id != 0)
         {
             Send(m.Sender, new ReplicateAck(_fleet, _self, m.Id));

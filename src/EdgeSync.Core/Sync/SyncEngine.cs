@@ -173,15 +173,7 @@ public sealed partial class SyncEngine : IDisposable
             case PushMessage m:
                 // Not awaited: nothing follows the apply, and an await would cost a thread hand-off
                 // per push just to finish this method. A failure is still counted.
-                _replica.WriteAsync(r =>
-                {
-                    foreach (var state in m.States)
-                    {
-                        r.Apply(state);
-                    }
-
-                    return 0;
-                }).ContinueWith(
+                ApplyAsync(m.States).ContinueWith(
                     static (t, engine) =>
                     {
                         _ = t.Exception; // observed, so it is not reported as unobserved
@@ -214,6 +206,17 @@ public sealed partial class SyncEngine : IDisposable
                 return DispatchQuorum(message);
         }
     }
+
+    /// <summary>Applies <paramref name="states"/> in one batch; completes once it is committed.</summary>
+    private Task<int> ApplyAsync(IReadOnlyList<KeyState> states) => _replica.WriteAsync(r =>
+    {
+        foreach (var state in states)
+        {
+            r.Apply(state);
+        }
+
+        return 0;
+    });
 
     private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {

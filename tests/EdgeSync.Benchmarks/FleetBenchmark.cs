@@ -63,6 +63,7 @@ public static class FleetBenchmark
             var gc = gcAfter.Select((g, i) => (
                 PauseMs: (g.PauseSeconds - gcBefore[i].PauseSeconds) * 1000,
                 Collections: g.Collections - gcBefore[i].Collections,
+                Gen2: g.Gen2 - gcBefore[i].Gen2,
                 KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
@@ -83,7 +84,7 @@ public static class FleetBenchmark
             Console.WriteLine($"| CPU per write in the lag run (user + kernel, /proc): writer / each follower | {cost[0].CpuMs:0.00} ms / {cost[1].CpuMs:0.00}, {cost[2].CpuMs:0.00} ms | |");
             Console.WriteLine($"| CPU per write in the lag run: Mosquitto / this benchmark (load generator and changes-feed readers) | {brokerCpu:0.00} ms / {benchCpu:0.00} ms | |");
             Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
-            Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads): writer / each follower | {gc[0].Collections:0} taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} taking {gc[2].PauseMs:0} ms | |");
+            Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads; full ones in brackets): writer / each follower | {gc[0].Collections:0} ({gc[0].Gen2:0}) taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} ({gc[1].Gen2:0}) taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} ({gc[2].Gen2:0}) taking {gc[2].PauseMs:0} ms | |");
             Console.WriteLine($"| allocated per write in the lag run: writer / each follower | {gc[0].KbPerWrite:0} KB / {gc[1].KbPerWrite:0}, {gc[2].KbPerWrite:0} KB | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
@@ -283,21 +284,24 @@ public static class FleetBenchmark
     }
 
     /// <summary>The agent's total GC pause time, collections and allocated bytes so far, from the runtime meter in /metrics.</summary>
-    private static async Task<(double PauseSeconds, double Collections, double Allocated)> GcAsync(FleetBenchAgent agent)
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated)> GcAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, allocated = 0;
+        double pause = 0, collections = 0, gen2 = 0, allocated = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
         {
             var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
             if (line.StartsWith("dotnet_gc_pause_time_seconds_total ", StringComparison.Ordinal))
                 pause = value;
             else if (line.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
+            {
                 collections += value;
+                gen2 += line.Contains("gen2", StringComparison.Ordinal) ? value : 0;
+            }
             else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
                 allocated = value;
         }
 
-        return (pause, collections, allocated);
+        return (pause, collections, gen2, allocated);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

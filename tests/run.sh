@@ -102,7 +102,8 @@ started=$SECONDS
 dotnet test EdgeSync.sln -c Release "$@"
 rc=$?
 if [[ $rc -eq 0 ]]; then
-  log "PASSED — all tests in $((SECONDS - started)) s"
+  # With extra arguments (a --filter, say) not every test ran: say which run passed.
+  log "PASSED — $([[ $# -eq 0 ]] && echo "all tests" || echo "the tests selected by: $*") in $((SECONDS - started)) s"
 else
   log "FAILED (dotnet test exit code $rc) after $((SECONDS - started)) s — see the failures above"
 fi

@@ -18,12 +18,31 @@ public sealed class ChaosLedger
     private readonly HashSet<string> _lww = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sharedAcked = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, int> _readsRefused = new(StringComparer.Ordinal);
     private int _readsChecked;
 
     /// <summary>Reads on another node that answered with a write just acknowledged.</summary>
     public int ReadsChecked => Volatile.Read(ref _readsChecked);
 
     public void ReadChecked() => Interlocked.Increment(ref _readsChecked);
+
+    /// <summary>A read-back that was refused or got no answer, by why: allowed, but a failure to judge should say why.</summary>
+    public void ReadRefused(string reason)
+    {
+        lock (_lock)
+        {
+            _readsRefused[reason] = _readsRefused.GetValueOrDefault(reason) + 1;
+        }
+    }
+
+    /// <summary>The refused read-backs, e.g. "503 ×4, no answer ×2", or "none".</summary>
+    public string ReadsRefused()
+    {
+        lock (_lock)
+        {
+            return _readsRefused.Count == 0 ? "none" : string.Join(", ", _readsRefused.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}"));
+        }
+    }
 
     public int Acknowledged
     {

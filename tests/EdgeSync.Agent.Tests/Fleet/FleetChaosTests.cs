@@ -195,7 +195,12 @@ public sealed class FleetChaosTests(ITestOutputHelper output)
             }
             catch (Exception e) when (IsNoAnswer(e))
             {
-                ledger.ReadRefused("no answer");
+                ledger.ReadRefused(e switch
+                {
+                    HttpRequestException h => $"no answer ({h.HttpRequestError})",
+                    OperationCanceledException => $"no answer in {RequestTimeout.TotalSeconds:0} s",
+                    _ => $"no answer ({e.GetType().Name})",
+                });
                 return;
             }
 

@@ -27,7 +27,8 @@ public static partial class BatchCommand
         command.SetAction(async (parse, cancel) =>
         {
             var path = parse.GetValue(file)!;
-            var lines = await CheckedAsync(path, cancel);
+            await using var spool = path == "-" ? Spool() : null;
+            var lines = await CheckedAsync(path, spool, cancel);
             var query = parse.GetValue(consistency) is { } level ? "?consistency=" + Uri.EscapeDataString(level) : string.Empty;
             using var agent = client.Create(parse);
             var (written, failed) = (0, 0);
@@ -70,16 +71,24 @@ public static partial class BatchCommand
 
     /// <summary>
     /// Checks every line before anything is sent, then gives the lines to send. A file is read twice,
-    /// so its size is not bounded by memory; standard input cannot be read again and is kept.
+    /// so its size is not bounded by memory; standard input cannot be read again, so it is copied to
+    /// <paramref name="spool"/> as it is checked, blank lines too (the line numbers stay the same), and
+    /// sent from there.
     /// </summary>
-    private static async Task<IAsyncEnumerable<Line>> CheckedAsync(string path, CancellationToken cancel)
+    private static async Task<IAsyncEnumerable<Line>> CheckedAsync(string path, FileStream? spool, CancellationToken cancel)
     {
-        var kept = path == "-" ? new List<Line>() : null;
         var count = 0;
-        await foreach (var line in ReadAsync(path, cancel))
+        try
         {
-            count++;
-            kept?.Add(line);
+            await using var copy = spool is null ? null : new StreamWriter(spool, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+            await foreach (var _ in ReadAsync(() => Open(path), path, copy, cancel))
+            {
+                count++;
+            }
+        }
+        catch (IOException e) when (spool is not null)
+        {
+            throw SpoolFailure(e); // reading errors are already CliFailures: this is the copy
         }
 
         if (count == 0)
@@ -87,17 +96,45 @@ public static partial class BatchCommand
             throw new CliFailure($"{path} holds no writes");
         }
 
-        return kept is not null ? kept.ToAsyncEnumerable() : ReadAsync(path, cancel);
+        if (spool is null)
+        {
+            return ReadAsync(() => Open(path), path, null, cancel);
+        }
+
+        spool.Position = 0;
+        return ReadAsync(() => new StreamReader(spool, new UTF8Encoding(false, true), false, 64 * 1024, leaveOpen: true), path, null, cancel);
     }
 
-    /// <summary>Every non-blank line, each checked to be a JSON object.</summary>
-    private static async IAsyncEnumerable<Line> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancel)
+    /// <summary>A temporary file for standard input, removed when closed.</summary>
+    private static FileStream Spool()
     {
-        using var reader = Open(path);
+        var path = Path.Combine(Path.GetTempPath(), $"edgesync-batch-{Guid.NewGuid():N}.ndjson");
+        try
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SpoolFailure(e);
+        }
+    }
+
+    private static CliFailure SpoolFailure(Exception e) =>
+        new($"cannot keep standard input in {Path.GetTempPath()} to check it before sending (set TMPDIR to another directory): {e.Message}; nothing was sent");
+
+    /// <summary>Every non-blank line, each checked to be a JSON object; every line read is also written to <paramref name="copy"/>.</summary>
+    private static async IAsyncEnumerable<Line> ReadAsync(Func<TextReader> open, string path, TextWriter? copy, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        using var reader = open();
         var number = 0;
         while (await Next(reader, path, cancel) is { } line)
         {
             number++;
+            if (copy is not null)
+            {
+                await copy.WriteLineAsync(line.AsMemory(), cancel);
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -90,18 +90,39 @@ public sealed class BatchCliTests(AgentFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task Standard_input_is_checked_whole_then_sent()
+    public async Task Standard_input_is_checked_whole_then_sent_from_a_temporary_copy_that_is_removed()
     {
-        var good = string.Concat(Enumerable.Range(0, 1200).Select(i => $"{{\"key\":\"bcli/in/{i}\",\"value\":{i}}}\n"));
-        var run = await EdgesyncCli.RunWithInputAsync(good, "batch", "-", "--api", Api);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal("wrote 1200 of 1200 writes", run.Stdout.Trim());
-        Assert.Equal("1199", (await EdgesyncCli.RunAsync("get", "bcli/in/1199", "--api", Api)).Stdout.Trim());
+        var tmp = Directory.CreateDirectory(Path.Combine(_dir.Path, "tmp")).FullName;
+        var env = new Dictionary<string, string> { ["TMPDIR"] = tmp };
+        var good = new StringBuilder("\n{\"key\":\"bcli/in/missing\",\"delete\":true}\r\n");
+        for (var i = 0; i < 1200; i++)
+        {
+            good.Append($"{{\"key\":\"bcli/in/{i}\",\"value\":\"é{i}\"}}\n").Append(i == 600 ? "\n \n" : "");
+        }
 
-        var bad = await EdgesyncCli.RunWithInputAsync("{\"key\":\"bcli/in2/0\",\"value\":0}\n42\n", "batch", "-", "--api", Api);
+        good.Append("{\"key\":\"bcli/in/missing2\",\"delete\":true}");
+        var run = await EdgesyncCli.RunWithInputAsync(good.ToString(), env, "batch", "-", "--api", Api);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("wrote 1200 of 1202 writes; 2 refused (above)", run.Stdout.Trim());
+
+        // Line numbers count the blank lines, as in a file: the copy keeps them.
+        Assert.Equal(2, run.StderrLines.Length);
+        Assert.StartsWith("edgesync: line 2 (key 'bcli/in/missing'): not_found: ", run.StderrLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("edgesync: line 1205 (key 'bcli/in/missing2'): not_found: ", run.StderrLines[1], StringComparison.Ordinal);
+        Assert.Equal("\"é1199\"", (await EdgesyncCli.RunAsync("get", "bcli/in/1199", "--api", Api)).Stdout.Trim());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+
+        var bad = await EdgesyncCli.RunWithInputAsync("{\"key\":\"bcli/in2/0\",\"value\":0}\n42\n", env, "batch", "-", "--api", Api);
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("line 2 is not a JSON object; nothing was sent", Assert.Single(bad.StderrLines), StringComparison.Ordinal);
         Assert.Equal(1, (await EdgesyncCli.RunAsync("get", "bcli/in2/0", "--api", Api)).ExitCode);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+
+        // Nowhere to keep the copy: a clear error, and nothing sent.
+        var nowhere = await EdgesyncCli.RunWithInputAsync("{\"key\":\"bcli/in3/0\",\"value\":0}\n", new Dictionary<string, string> { ["TMPDIR"] = Path.Combine(_dir.Path, "no-such-dir") }, "batch", "-", "--api", Api);
+        Assert.Equal(1, nowhere.ExitCode);
+        Assert.StartsWith("edgesync: cannot keep standard input in ", Assert.Single(nowhere.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(1, (await EdgesyncCli.RunAsync("get", "bcli/in3/0", "--api", Api)).ExitCode);
     }
 
     private async Task<string> WriteAsync(string name, string text)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
 
@@ -6,16 +7,22 @@ namespace EdgeSync.Agent.Changes;
 /// <summary>
 /// Every durable change on this node (local writes, replicated updates, purges), numbered in
 /// commit order and kept in a ring of the most recent <see cref="Capacity"/> (at most
-/// <see cref="MaxBytes"/> of key states, so large values cannot hold much memory) so a reader can
+/// <see cref="MaxBytes"/> of events, so large values cannot hold much memory) so a reader can
 /// resume with <c>since</c>. Numbers restart with the process; a reader asking for changes the
 /// ring no longer holds is told so and should re-list.
+/// A change is held as its rendered event, one array, not as the change's objects (its state, its
+/// siblings, their version vectors): every change enters the ring, so what it holds survives the
+/// next garbage collection, whose pause grows with what survives.
 /// </summary>
 public sealed class ChangeFeed : IDisposable
 {
     public const int Capacity = 10_000;
 
-    /// <summary>Budget of the ring by the states' approximate encoded size: a held change costs ~8x that in objects.</summary>
-    public const long MaxBytes = 256 * 1024;
+    /// <summary>Budget of the ring's rendered events (UTF-8 bytes).</summary>
+    public const long MaxBytes = 1024 * 1024;
+
+    /// <summary>The rendering buffer kept between changes; one a large value grew past 16x this is let go.</summary>
+    private const int ScratchBytes = 4096;
 
     private readonly int _capacity;
     private readonly long _maxBytes;
@@ -24,7 +31,8 @@ public sealed class ChangeFeed : IDisposable
     private readonly ReplicaService _store;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly EventRing _ring = new(); // sizes kept: computing one builds strings
+    private readonly EventRing _ring = new();
+    private ArrayBufferWriter<byte> _scratch = new(ScratchBytes);
     private long _last;
     private TaskCompletionSource _next = NewSource();
 
@@ -59,12 +67,12 @@ public sealed class ChangeFeed : IDisposable
     {
         lock (_gate)
         {
-            var first = _ring.Count > 0 ? _ring[0].Event.Seq : _last + 1;
+            var first = _ring.Count > 0 ? _ring[0].Seq : _last + 1;
             var start = (int)Math.Clamp(since + 1 - first, 0, _ring.Count);
             var events = new List<ChangeEvent>(_ring.Count - start);
             for (var i = start; i < _ring.Count; i++)
             {
-                events.Add(_ring[i].Event);
+                events.Add(_ring[i]);
             }
 
             return (events, since + 1 < first && since < _last, _next.Task);
@@ -81,12 +89,17 @@ public sealed class ChangeFeed : IDisposable
         {
             foreach (var change in changes)
             {
-                var size = SizeOf(change);
-                _ring.Enqueue(new ChangeEvent(++_last, change, at), size);
-                _bytes += size;
+                var frame = ChangeFrame.Render(_scratch, ++_last, change, at);
+                _ring.Enqueue(new ChangeEvent(_last, change.Key, frame));
+                _bytes += frame.Length;
+                if (_scratch.Capacity > 16 * ScratchBytes)
+                {
+                    _scratch = new ArrayBufferWriter<byte>(ScratchBytes);
+                }
+
                 while (_ring.Count > 1 && (_ring.Count > _capacity || _bytes > _maxBytes))
                 {
-                    _bytes -= _ring.Dequeue().Size;
+                    _bytes -= _ring.Dequeue().Frame.Length;
                 }
             }
 
@@ -96,8 +109,6 @@ public sealed class ChangeFeed : IDisposable
 
         wake.TrySetResult();
     }
-
-    private static long SizeOf(ReplicaChange change) => change.Key.Length + (change.State?.ApproximateBytes ?? 0);
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

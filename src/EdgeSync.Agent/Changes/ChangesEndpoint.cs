@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using EdgeSync.Agent.Http;
-using EdgeSync.Core.Store;
 
 namespace EdgeSync.Agent.Changes;
 
@@ -38,9 +36,9 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
             foreach (var e in events)
             {
                 since = e.Seq;
-                if (e.Change.Key.StartsWith(prefix, StringComparison.Ordinal))
+                if (e.Key.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    Write(pending, e);
+                    pending.Write(e.Frame);
                 }
             }
 
@@ -66,49 +64,6 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
             }
         }
     }
-
-    /// <summary>Appends one change as a server-sent event, UTF-8 straight into <paramref name="buffer"/>.</summary>
-    public static void Write(ArrayBufferWriter<byte> buffer, ChangeEvent e)
-    {
-        Ascii(buffer, string.Create(CultureInfo.InvariantCulture, $"id: {e.Seq}\nevent: change\ndata: "));
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("seq", e.Seq);
-            w.WriteString("kind", KindName(e.Change.Kind));
-            w.WriteString("key", e.Change.Key);
-            var read = ReadResult.From(e.Change.Key, e.Change.State);
-            w.WriteStartArray("values");
-            foreach (var value in read.Values)
-            {
-                w.WriteRawValue(value.Value!, skipInputValidation: true);
-            }
-
-            w.WriteEndArray();
-            w.WriteBoolean("deleted", !read.Found);
-            w.WriteBoolean("conflict", read.Conflict);
-            w.WriteString("context", read.Context.Encode());
-            w.WriteString("at", e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-            w.WriteEndObject();
-        }
-
-        Ascii(buffer, "\n\n");
-    }
-
-    private static void Ascii(ArrayBufferWriter<byte> buffer, string text)
-    {
-        var span = buffer.GetSpan(text.Length);
-        var n = System.Text.Encoding.ASCII.GetBytes(text, span);
-        buffer.Advance(n);
-    }
-
-    private static string KindName(ChangeKind kind) => kind switch
-    {
-        ChangeKind.LocalWrite => "put",
-        ChangeKind.LocalDelete => "delete",
-        ChangeKind.Replicated => "replicated",
-        _ => "purged",
-    };
 
     private static long? ParseSince(HttpContext ctx)
     {

@@ -7,25 +7,25 @@ namespace EdgeSync.Agent.Changes;
 /// </summary>
 internal sealed class EventRing
 {
-    private (ChangeEvent Event, long Size)[] _items = new (ChangeEvent, long)[64];
+    private ChangeEvent[] _items = new ChangeEvent[64];
     private int _head;
 
     public int Count { get; private set; }
 
-    public (ChangeEvent Event, long Size) this[int index] => _items[(_head + index) % _items.Length];
+    public ChangeEvent this[int index] => _items[(_head + index) % _items.Length];
 
-    public void Enqueue(ChangeEvent e, long size)
+    public void Enqueue(ChangeEvent e)
     {
         if (Count == _items.Length)
         {
             Grow();
         }
 
-        _items[(_head + Count) % _items.Length] = (e, size);
+        _items[(_head + Count) % _items.Length] = e;
         Count++;
     }
 
-    public (ChangeEvent Event, long Size) Dequeue()
+    public ChangeEvent Dequeue()
     {
         if (Count == 0)
         {
@@ -41,7 +41,7 @@ internal sealed class EventRing
 
     private void Grow()
     {
-        var bigger = new (ChangeEvent, long)[_items.Length * 2];
+        var bigger = new ChangeEvent[_items.Length * 2];
         for (var i = 0; i < Count; i++)
         {
             bigger[i] = this[i];

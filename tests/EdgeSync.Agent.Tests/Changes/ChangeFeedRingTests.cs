@@ -25,11 +25,11 @@ public sealed class ChangeFeedRingTests
 
         var (events, gap, _) = feed.After(0);
         Assert.True(gap, "changes 1.. were dropped, so a reader from 0 must re-list");
-        Assert.InRange(events.Count, 2, 10); // ~250 bytes each in a 2,000-byte budget
+        Assert.InRange(events.Count, 2, 10); // ~400 bytes each in a 2,000-byte budget
         Assert.Equal(40, feed.Last);
         Assert.Equal(Enumerable.Range(41 - events.Count, events.Count).Select(n => (long)n), events.Select(e => e.Seq));
-        Assert.Equal("k/39", events[^1].Change.Key);
-        Assert.True(events.Sum(e => e.Change.State!.ApproximateBytes) <= 2000);
+        Assert.Equal("k/39", events[^1].Key);
+        Assert.True(events.Sum(e => e.Frame.Length) <= 2000);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class ChangeFeedRingTests
 
         var (events, gap, _) = feed.After(0);
         Assert.False(gap);
-        Assert.Equal("big", Assert.Single(events).Change.Key);
+        Assert.Equal("big", Assert.Single(events).Key);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ChangeFeedRingTests
         var (events, gap, _) = feed.After(120);
         Assert.False(gap);
         Assert.Equal(Enumerable.Range(121, 30).Select(n => (long)n), events.Select(e => e.Seq));
-        Assert.Equal(Enumerable.Range(121, 30).Select(n => $"k/{n:D3}"), events.Select(e => e.Change.Key));
+        Assert.Equal(Enumerable.Range(121, 30).Select(n => $"k/{n:D3}"), events.Select(e => e.Key));
 
         (events, gap, _) = feed.After(50); // change 51 is the oldest kept
         Assert.False(gap);

@@ -29,6 +29,7 @@ public sealed class ChangeFeed : IDisposable
     private long _bytes;
 
     private readonly ReplicaService _store;
+    private readonly FrameRenderer _render;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly EventRing _ring = new();
@@ -41,8 +42,10 @@ public sealed class ChangeFeed : IDisposable
     {
     }
 
-    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes, TimeProvider? time = null)
+    /// <param name="render">Replaces <see cref="ChangeFrame.Render"/>; tests inject a failing one.</param>
+    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes, TimeProvider? time = null, FrameRenderer? render = null)
     {
+        _render = render ?? ChangeFrame.Render;
         _store = store;
         _time = time ?? TimeProvider.System;
         _capacity = capacity;
@@ -84,13 +87,30 @@ public sealed class ChangeFeed : IDisposable
     private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
         TaskCompletionSource wake;
+        Exception? failed = null;
         var at = _time.GetUtcNow(); // called right after the batch is durable
         lock (_gate)
         {
             foreach (var change in changes)
             {
-                var frame = ChangeFrame.Render(_scratch, ++_last, change, at);
-                _ring.Enqueue(new ChangeEvent(_last, change.Key, frame));
+                var seq = ++_last;
+                byte[] frame;
+                try
+                {
+                    frame = _render(_scratch, seq, change, at);
+                }
+                catch (Exception e)
+                {
+                    // A change that cannot be shown leaves a hole: empty the ring, so every reader
+                    // before the hole is told of a gap and re-lists instead of silently missing it.
+                    failed ??= e;
+                    _ring.Clear();
+                    _bytes = 0;
+                    _scratch = new ArrayBufferWriter<byte>(ScratchBytes);
+                    continue;
+                }
+
+                _ring.Enqueue(new ChangeEvent(seq, change.Key, frame));
                 _bytes += frame.Length;
                 if (_scratch.Capacity > 16 * ScratchBytes)
                 {
@@ -108,7 +128,14 @@ public sealed class ChangeFeed : IDisposable
         }
 
         wake.TrySetResult();
+        if (failed is not null)
+        {
+            // The store reports and counts it (ReplicaService.ListenerFailed).
+            throw new InvalidOperationException($"The changes feed could not render a change: {failed.Message}", failed);
+        }
     }
+
+    internal delegate byte[] FrameRenderer(ArrayBufferWriter<byte> scratch, long seq, ReplicaChange change, DateTimeOffset at);
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -39,6 +39,13 @@ internal sealed class EventRing
         return item;
     }
 
+    public void Clear()
+    {
+        Array.Clear(_items);
+        _head = 0;
+        Count = 0;
+    }
+
     private void Grow()
     {
         var bigger = new ChangeEvent[_items.Length * 2];

@@ -177,6 +177,10 @@ public static class AgentHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<FleetDropMetrics>();
         ApiRoutes.Map(app);
+
+        // The writes are durable and answered either way; a missed push is repaired by anti-entropy.
+        var listeners = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSync.Store");
+        store.Service.ListenerFailed += e => listeners.LogError(e, "A listener of committed changes failed: {Error}", e.Message);
         return app;
     }
 }

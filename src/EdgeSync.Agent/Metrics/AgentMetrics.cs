@@ -25,6 +25,7 @@ public sealed class AgentMetrics : IDisposable
         _errors = _meter.CreateCounter<long>("edgesync.http.errors", description: "HTTP error responses, by error code.");
         _writeSeconds = _meter.CreateHistogram<double>("edgesync.write.duration", unit: "s", description: "Time from request to durable acknowledgement.");
         _meter.CreateObservableCounter("edgesync.batch.commits", () => store.Batches, description: "Group-commit batches made durable.");
+        _meter.CreateObservableCounter("edgesync.store.listener.failures", () => store.ListenerFailures, description: "Handlers of committed changes (push, changes feed) that threw; the writes stayed durable and were answered.");
         _meter.CreateObservableGauge("edgesync.keys", () => store.Read(r => r.LiveKeys), description: "Live (not deleted) keys in the replica.");
         _meter.CreateObservableCounter("edgesync.siblings.created", () => store.Read(r => r.Stats.SiblingsCreated), description: "Sibling values created by concurrent writes.");
         _meter.CreateObservableCounter("edgesync.siblings.overflows", () => store.Read(r => r.Stats.SiblingOverflows), description: "Replicated states kept above Store:MaxSiblings.");

@@ -24,6 +24,7 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     private Exception? _fault;
     private long _batches;
     private long _operations;
+    private long _listenerFailures;
 
     public ReplicaService(Replica replica)
     {
@@ -52,6 +53,17 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
     /// write-ahead log) makes them agree again. So the agent stops and its service manager restarts it.
     /// </summary>
     public event Action<Exception>? Failed;
+
+    /// <summary>
+    /// Raised on the writer thread when a <see cref="Committed"/> or <see cref="BatchCommitted"/>
+    /// handler throws. The batch is durable by then, so its callers are still answered and the other
+    /// handlers still run: a missed push is repaired by anti-entropy, and the changes feed marks its
+    /// own gap. Letting it escape would end the writer thread, and with it the process.
+    /// </summary>
+    public event Action<Exception>? ListenerFailed;
+
+    /// <summary>Handler failures so far (see <see cref="ListenerFailed"/>). Readable from any thread.</summary>
+    public long ListenerFailures => Interlocked.Read(ref _listenerFailures);
 
     /// <summary>What made the store fail, or null.</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
@@ -253,16 +265,50 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
             // Push first, then answer the callers: replication starts before the answers are sent.
             if (changes.Count > 0)
             {
-                Committed?.Invoke(changes);
+                foreach (var handler in Delegate.EnumerateInvocationList(Committed))
+                {
+                    try
+                    {
+                        handler(changes);
+                    }
+                    catch (Exception e)
+                    {
+                        ReportListenerFailure(e);
+                    }
+                }
             }
 
-            BatchCommitted?.Invoke();
+            foreach (var handler in Delegate.EnumerateInvocationList(BatchCommitted))
+            {
+                try
+                {
+                    handler();
+                }
+                catch (Exception e)
+                {
+                    ReportListenerFailure(e);
+                }
+            }
+
             foreach (var op in batch)
             {
                 op.Complete();
             }
 
             batch.Clear();
+        }
+    }
+
+    private void ReportListenerFailure(Exception e)
+    {
+        Interlocked.Increment(ref _listenerFailures);
+        try
+        {
+            ListenerFailed?.Invoke(e);
+        }
+        catch (Exception)
+        {
+            // The reporter failed too: the count still shows it.
         }
     }
 }

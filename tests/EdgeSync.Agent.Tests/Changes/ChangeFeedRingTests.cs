@@ -33,6 +33,35 @@ public sealed class ChangeFeedRingTests
     }
 
     [Fact]
+    public async Task A_change_that_cannot_be_rendered_leaves_a_gap_every_earlier_reader_is_told_of()
+    {
+        using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
+        using var feed = new ChangeFeed(
+            service,
+            capacity: 1000,
+            maxBytes: 1_000_000,
+            render: (scratch, seq, change, at) => change.Key == "bad" ? throw new InvalidOperationException("cannot render") : ChangeFrame.Render(scratch, seq, change, at));
+        var reported = new List<Exception>();
+        service.ListenerFailed += reported.Add;
+
+        await service.WriteAsync(r => r.Put("a", "1", null));
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 1, Deadline), "the feed saw the first change");
+        await service.WriteAsync(r => r.Put("bad", "2", null));
+        await service.WriteAsync(r => r.Put("c", "3", null));
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 3, Deadline), $"the feed saw {feed.Last} of 3 changes");
+
+        // Readers that had not yet seen the hole (change 2) must re-list; one past it loses nothing.
+        Assert.True(feed.After(0).Gap);
+        Assert.True(feed.After(1).Gap);
+        var (events, gap, _) = feed.After(2);
+        Assert.False(gap);
+        Assert.Equal("c", Assert.Single(events).Key);
+
+        Assert.Equal(1, service.ListenerFailures);
+        Assert.Contains("cannot render", Assert.Single(reported).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_ring_keeps_the_newest_change_even_when_it_alone_exceeds_the_budget()
     {
         using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));

@@ -123,6 +123,32 @@ public sealed class ReplicaServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_throwing_listener_is_counted_and_neither_stops_the_writer_nor_the_other_listeners()
+    {
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        using var service = new ReplicaService(NewReplica(storage));
+        var reported = new List<Exception>();
+        var heard = new List<string>();
+        var batches = 0;
+        service.ListenerFailed += reported.Add;
+        service.Committed += _ => throw new InvalidOperationException("listener bug");
+        service.Committed += changes => heard.AddRange(changes.Select(c => c.Key));
+        service.BatchCommitted += () => batches++;
+        service.BatchCommitted += () => throw new InvalidOperationException("second bug");
+
+        // Both writes are answered: they are durable before any listener runs.
+        Assert.True((await service.WriteAsync(r => r.Put("a", "1", null)).WaitAsync(Deadline)).Ok);
+        Assert.True((await service.WriteAsync(r => r.Put("b", "2", null), answerInline: true).WaitAsync(Deadline)).Ok);
+
+        Assert.Equal(["a", "b"], heard);
+        Assert.Equal(2, batches);
+        Assert.Equal(4, service.ListenerFailures);
+        Assert.Equal(["listener bug", "second bug", "listener bug", "second bug"], reported.Select(e => e.Message));
+        Assert.Null(service.Fault);
+        Assert.Equal(2, service.Read(r => r.LiveKeys));
+    }
+
+    [Fact]
     public async Task A_failed_commit_answers_inline_callers_outside_the_read_gate()
     {
         var storage = new DiskFullStorage();

@@ -59,6 +59,7 @@ public sealed class StatusApiTests(AgentFixture fixture)
         Assert.Matches(@"edgesync_store_log_syncs_total [1-9]", text);
         Assert.Matches(@"edgesync_store_flushes_total [0-9]", text);
         Assert.Matches(@"edgesync_store_pending [0-9]", text);
+        Assert.Matches(@"edgesync_store_listener_failures_total 0\b", text);
         Assert.Contains("edgesync_write_duration_seconds_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
     }
 }

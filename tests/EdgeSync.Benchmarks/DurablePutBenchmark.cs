@@ -104,41 +104,8 @@ public static class DurablePutBenchmark
     }
 
     /// <summary>The same documents the durable path stores, upserted straight into LiteDB, never fsynced.</summary>
-    private static double RawLiteDb(string dir, int count, int perTransaction)
-    {
-        var source = new InMemoryReplicaStorage();
-        var replica = NewReplica(source);
-        var docs = new List<BsonDocument>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var result = replica.Put($"w{i % 64:D2}/{i:D7}", Value(i), null);
-            docs.Add(KeyDocument.From(result.State!));
-        }
-
-        using var db = new LiteDatabase(new ConnectionString
-        {
-            Filename = FreshDb(dir, $"raw-{perTransaction}.db"),
-            Connection = ConnectionType.Direct,
-            Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
-        });
-        var keys = db.GetCollection("keys", BsonAutoId.ObjectId);
-        keys.EnsureIndex(KeyDocument.Bucket, "$." + KeyDocument.Bucket);
-        keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
-        keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < docs.Count; i += perTransaction)
-        {
-            db.BeginTrans();
-            for (var j = i; j < Math.Min(docs.Count, i + perTransaction); j++)
-            {
-                keys.Upsert(docs[j]);
-            }
-
-            db.Commit();
-        }
-
-        return docs.Count / clock.Elapsed.TotalSeconds;
-    }
+    private static double RawLiteDb(string dir, int count, int perTransaction) =>
+        Benchmarks.RawLiteDb.DocsPerSecond(FreshDb(dir, $"raw-{perTransaction}.db"), 0, count, perTransaction, upsert: true, i => $"w{i % 64:D2}/{i:D7}", Value);
 
     /// <summary>Child process: write (or reopen) N keys, then report the resident set after a full GC.</summary>
     private static async Task<int> RssChildAsync(string dir, int keys, bool reopen)

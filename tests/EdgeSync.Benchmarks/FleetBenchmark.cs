@@ -21,6 +21,9 @@ public static class FleetBenchmark
 {
     private const int BatchInFlight = 4;
 
+    /// <summary>About what the store's flush writes per LiteDB transaction.</summary>
+    private const int LiteDbPerTransaction = 512;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Num(args, "--seconds", 5);
@@ -32,6 +35,7 @@ public static class FleetBenchmark
 
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
         var raw = await MqttRawBenchmark.MeasureAsync("mosquitto", "127.0.0.1", mosquitto.Port);
+        var liteDb = LiteDbLimit(writes * 4);
         var env = new Dictionary<string, string>
         {
             ["EDGESYNC_Fleet__Name"] = "bench",
@@ -91,6 +95,7 @@ public static class FleetBenchmark
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             Console.WriteLine($"| the same in batches ({writes * 4} writes, {batch} per POST /v1/batch, {BatchInFlight} in flight): replicated / local writes/s | {batched.Replicated:0} / {batched.Local:0} | {raw.MessagesPerSecond:0} msg/s ({batched.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| CPU per write in the batched run: writer / each follower / Mosquitto / this benchmark | {batchCpu[0]:0} / {batchCpu[1]:0}, {batchCpu[2]:0} / {batchOthers.Item1:0} / {batchOthers.Item2:0} µs | |");
+            Console.WriteLine($"| LiteDB alone, before the agents started: the same kind of documents and indexes, {LiteDbPerTransaction} per transaction, one thread, no fsync | {liteDb:0} docs/s; every replica stores every write, so LiteDB alone allows at most {liteDb * Environment.ProcessorCount / agents.Length:0} replicated writes/s on {Environment.ProcessorCount} cores | 0.5x raw = {raw.MessagesPerSecond / 2:0} msg/s |");
             return 0;
         }
         finally
@@ -309,6 +314,23 @@ public static class FleetBenchmark
 
     private static double Share(SortedDictionary<double, double> buckets, double within) =>
         buckets.TryGetValue(within, out var n) && buckets.TryGetValue(double.PositiveInfinity, out var all) && all > 0 ? n / all : double.NaN;
+
+    /// <summary>
+    /// LiteDB's insert rate for the batched run's kind of key (new, random), on a file already holding
+    /// as many keys as the fleet holds by then: the ceiling that storing each write on every replica sets.
+    /// </summary>
+    private static double LiteDbLimit(int count)
+    {
+        var dir = Directory.CreateTempSubdirectory("edgesync-fleetbench-litedb-");
+        try
+        {
+            return RawLiteDb.DocsPerSecond(Path.Combine(dir.FullName, "raw.db"), prefill: count / 2, count, LiteDbPerTransaction, upsert: false, _ => $"bench/tp/{Guid.NewGuid():N}", _ => "{\"v\":1}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
     private static string? Text(string[] args, string name)
     {

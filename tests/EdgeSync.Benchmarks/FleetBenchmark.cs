@@ -68,10 +68,13 @@ public static class FleetBenchmark
                 PauseMs: (g.PauseSeconds - gcBefore[i].PauseSeconds) * 1000,
                 Collections: g.Collections - gcBefore[i].Collections,
                 Gen2: g.Gen2 - gcBefore[i].Gen2,
-                KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured)).ToArray();
+                KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured,
+                DeltaStates: g.DeltaStates - gcBefore[i].DeltaStates)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
+            var batchDeltaBefore = (await Task.WhenAll(agents.Select(GcAsync))).Select(g => g.DeltaStates).ToArray();
             var batched = await ThroughputAsync(writer, followers, writes * 4, BatchInFlight, batch);
+            var batchDelta = (await Task.WhenAll(agents.Select(GcAsync))).Select((g, i) => g.DeltaStates - batchDeltaBefore[i]).ToArray();
             var batchCpu = agents.Select((a, i) => (a.CpuTime() - batchCpuBefore.Agents[i]).TotalMicroseconds / (writes * 4)).ToArray();
             var batchOthers = ((mosquitto.CpuTime() - batchCpuBefore.Broker).TotalMicroseconds / (writes * 4), (ProcStat.CpuTime(Environment.ProcessId) - batchCpuBefore.Bench).TotalMicroseconds / (writes * 4));
 
@@ -90,11 +93,13 @@ public static class FleetBenchmark
             Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
             Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads; full ones in brackets): writer / each follower | {gc[0].Collections:0} ({gc[0].Gen2:0}) taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} ({gc[1].Gen2:0}) taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} ({gc[2].Gen2:0}) taking {gc[2].PauseMs:0} ms | |");
             Console.WriteLine($"| allocated per write in the lag run: writer / each follower | {gc[0].KbPerWrite:0} KB / {gc[1].KbPerWrite:0}, {gc[2].KbPerWrite:0} KB | |");
+            Console.WriteLine($"| key states received by delta sync (anti-entropy) in the lag run, nothing being lost: writer / each follower | {gc[0].DeltaStates:0} / {gc[1].DeltaStates:0}, {gc[2].DeltaStates:0} of {measured} writes | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             Console.WriteLine($"| the same in batches ({writes * 4} writes, {batch} per POST /v1/batch, {BatchInFlight} in flight): replicated / local writes/s | {batched.Replicated:0} / {batched.Local:0} | {raw.MessagesPerSecond:0} msg/s ({batched.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| CPU per write in the batched run: writer / each follower / Mosquitto / this benchmark | {batchCpu[0]:0} / {batchCpu[1]:0}, {batchCpu[2]:0} / {batchOthers.Item1:0} / {batchOthers.Item2:0} µs | |");
+            Console.WriteLine($"| key states received by delta sync in the batched run: writer / each follower | {batchDelta[0]:0} / {batchDelta[1]:0}, {batchDelta[2]:0} of {writes * 4} writes | |");
             Console.WriteLine($"| LiteDB alone, before the agents started: the same kind of documents and indexes, {LiteDbPerTransaction} per transaction, one thread, no fsync | {liteDb:0} docs/s; every replica stores every write, so LiteDB alone allows at most {liteDb * Environment.ProcessorCount / agents.Length:0} replicated writes/s on {Environment.ProcessorCount} cores | 0.5x raw = {raw.MessagesPerSecond / 2:0} msg/s |");
             return 0;
         }
@@ -288,10 +293,13 @@ public static class FleetBenchmark
         return buckets;
     }
 
-    /// <summary>The agent's total GC pause time, collections and allocated bytes so far, from the runtime meter in /metrics.</summary>
-    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated)> GcAsync(FleetBenchAgent agent)
+    /// <summary>
+    /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
+    /// /metrics), and the key states it received by delta sync (anti-entropy).
+    /// </summary>
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates)> GcAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, gen2 = 0, allocated = 0;
+        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
         {
             var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
@@ -304,9 +312,11 @@ public static class FleetBenchmark
             }
             else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
                 allocated = value;
+            else if (line.StartsWith("edgesync_sync_delta_states_received_total ", StringComparison.Ordinal))
+                delta = value;
         }
 
-        return (pause, collections, gen2, allocated);
+        return (pause, collections, gen2, allocated, delta);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

@@ -36,9 +36,7 @@ internal static class RawLiteDb
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
         });
         var keys = db.GetCollection("keys", BsonAutoId.ObjectId);
-        keys.EnsureIndex(KeyDocument.Bucket, "$." + KeyDocument.Bucket);
-        keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
-        keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
+        KeyDocument.EnsureIndexes(keys);
         Write(0, prefill);
         var clock = Stopwatch.StartNew();
         Write(prefill, prefill + count);

@@ -9,17 +9,29 @@ namespace EdgeSync.Agent.Storage;
 /// The document stored per key (plain <see cref="BsonDocument"/>s, no BsonMapper):
 /// <c>_id</c> = key, <c>s</c> = the <see cref="KeyStateCodec"/> bytes (the one source of truth),
 /// and derived, indexed fields: <c>b</c> = Merkle bucket, <c>u</c> = one sortable
-/// "origin\u0001seq(19 digits)" entry per version, <c>d</c> = every version is a tombstone.
+/// "origin\u0001seq(19 digits)" entry per version, <c>t</c> = <c>[true]</c> on a tombstone only
+/// (absent on a live key, so its multi-key index holds tombstones alone and a live key's write skips it).
 /// </summary>
 public static class KeyDocument
 {
     public const string State = "s";
     public const string Bucket = "b";
     public const string Updates = "u";
-    public const string Deleted = "d";
+    public const string Tombstone = "t";
+
+    /// <summary>The tombstone index's expression: no entry at all for a document without the field.</summary>
+    public const string TombstoneIndex = "$." + Tombstone + "[*]";
 
     private const char Separator = '\u0001';
     private const int SeqDigits = 19; // long.MaxValue has 19 digits, so text order = number order.
+
+    /// <summary>Creates the indexes the store's queries use (a no-op on a collection that has them).</summary>
+    public static void EnsureIndexes(ILiteCollection<BsonDocument> keys)
+    {
+        keys.EnsureIndex(Bucket, "$." + Bucket);
+        keys.EnsureIndex(Updates, "$." + Updates + "[*]");
+        keys.EnsureIndex(Tombstone, TombstoneIndex);
+    }
 
     public static BsonDocument From(KeyState state) => From(state, KeyStateCodec.Encode(state));
 
@@ -32,14 +44,19 @@ public static class KeyDocument
             updates.Add(UpdateEntry(s.Origin, s.Seq));
         }
 
-        return new BsonDocument
+        var doc = new BsonDocument
         {
             ["_id"] = state.Key,
             [State] = encoded,
             [Bucket] = MerkleTree.BucketOf(state.Key),
             [Updates] = updates,
-            [Deleted] = state.IsDeleted,
         };
+        if (state.IsDeleted)
+        {
+            doc[Tombstone] = new BsonArray { true };
+        }
+
+        return doc;
     }
 
     public static KeyState ToState(BsonDocument doc)

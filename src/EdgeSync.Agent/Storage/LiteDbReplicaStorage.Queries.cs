@@ -111,7 +111,7 @@ public sealed partial class LiteDbReplicaStorage
         {
             if (_mayHoldTombstones)
             {
-                stored = _keys.Query().Where(KeyDocument.Deleted + " = true").Select("_id").ToList();
+                stored = _keys.Query().Where(KeyDocument.TombstoneIndex + " ANY = true").Select("_id").ToList();
                 _mayHoldTombstones = stored.Count > 0;
             }
         }

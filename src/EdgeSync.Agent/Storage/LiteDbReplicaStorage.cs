@@ -101,9 +101,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         {
             // Every collection and index is created here, on one thread, before anything else runs.
             _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
-            _keys.EnsureIndex(KeyDocument.Bucket, "$." + KeyDocument.Bucket);
-            _keys.EnsureIndex(KeyDocument.Updates, "$." + KeyDocument.Updates + "[*]");
-            _keys.EnsureIndex(KeyDocument.Deleted, "$." + KeyDocument.Deleted);
+            KeyDocument.EnsureIndexes(_keys);
+            LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             // Sized from the file (a stored key took ~560 bytes of it with its indexes), not by
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.

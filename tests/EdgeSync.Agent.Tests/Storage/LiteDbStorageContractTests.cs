@@ -1,5 +1,7 @@
+using System.Globalization;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
+using LiteDB;
 
 namespace EdgeSync.Agent.Tests.Storage;
 
@@ -55,6 +57,76 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
         reopened.Commit();
         Assert.Equal("new", reopened.Load("k/new")!.Siblings.Single().Value);
     }
+
+    [Fact]
+    public void A_store_written_with_the_old_deleted_flag_index_moves_its_tombstones_to_the_sparse_index_at_open()
+    {
+        _storage.Save(States.Make("gone", ("n1", 1, 1, null)));
+        _storage.Save(States.Make("live", ("n1", 2, 2, "1")));
+        _storage.Save(States.Make("revived", ("n1", 3, 3, null)));
+        _storage.Commit();
+        _storage.Dispose(); // writes everything to LiteDB
+        var path = _dir.File("replica.db");
+        RewriteAsOldFormat(path);
+
+        using (var reopened = LiteDbReplicaStorage.Open(path))
+        {
+            Assert.Equal(["gone", "revived"], reopened.DeletedKeys().Order(StringComparer.Ordinal).ToList());
+            reopened.Save(States.Make("revived", ("n1", 4, 4, "2")));
+            reopened.Commit();
+            Assert.Equal(["gone"], reopened.DeletedKeys().ToList());
+            Assert.Equal("1", reopened.Load("live")!.Siblings.Single().Value);
+        }
+
+        using (var reopened = LiteDbReplicaStorage.Open(path))
+        {
+            Assert.Equal(["gone"], reopened.DeletedKeys().ToList()); // the move is done once, and kept
+        }
+
+        using var db = OpenRaw(path);
+        var indexes = db.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == "keys").Select(i => i["name"].AsString).ToList();
+        Assert.DoesNotContain("d", indexes);
+        Assert.Contains(KeyDocument.Tombstone, indexes);
+        var gone = db.GetCollection("keys").FindById("gone");
+        Assert.False(gone.ContainsKey("d"));
+        Assert.True(gone[KeyDocument.Tombstone].AsArray.Single().AsBoolean);
+        Assert.False(db.GetCollection("keys").FindById("revived").ContainsKey(KeyDocument.Tombstone));
+    }
+
+    [Fact]
+    public void A_live_key_has_no_entry_in_the_tombstone_index()
+    {
+        _storage.Save(States.Make("live", ("n1", 1, 1, "1")));
+        _storage.Save(States.Make("gone", ("n1", 2, 2, null)));
+        _storage.Commit();
+        _storage.Dispose();
+
+        using var db = OpenRaw(_dir.File("replica.db"));
+        Assert.False(db.GetCollection("keys").FindById("live").ContainsKey(KeyDocument.Tombstone));
+        Assert.Equal(["gone"], db.GetCollection("keys").Query().Where(KeyDocument.TombstoneIndex + " ANY = true").Select("_id").ToList().Select(d => d["_id"].AsString));
+    }
+
+    /// <summary>As versions before the sparse index wrote a store: a "deleted" flag on every key, indexed.</summary>
+    private static void RewriteAsOldFormat(string path)
+    {
+        using var db = OpenRaw(path);
+        var keys = db.GetCollection("keys");
+        foreach (var doc in keys.FindAll().ToList())
+        {
+            doc["d"] = doc.Remove(KeyDocument.Tombstone);
+            keys.Update(doc);
+        }
+
+        keys.EnsureIndex("d", "$.d");
+        keys.DropIndex(KeyDocument.Tombstone);
+    }
+
+    private static LiteDatabase OpenRaw(string path) => new(new ConnectionString
+    {
+        Filename = path,
+        Connection = ConnectionType.Direct,
+        Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
+    });
 
     private LiteDbReplicaStorage LiteDbReplicaStorageReopen()
     {

@@ -4,7 +4,8 @@ namespace EdgeSync.Agent.Storage;
 
 /// <summary>
 /// Stores written before the sparse tombstone index kept a "deleted" flag (<c>d</c>) on every key,
-/// indexed: one more index entry per write, about a fifth of a write's work inside LiteDB. At open,
+/// indexed: one more index entry per write, about a fifth of what LiteDB allocates per insert and a
+/// tenth of its time. At open,
 /// such a store moves once to the sparse index: its tombstones get the <see cref="KeyDocument.Tombstone"/>
 /// field and the old index is dropped (live keys keep a stale <c>d</c> until they are next written,
 /// which nothing reads). A crash part-way leaves the old index in place, so the next open does it again.

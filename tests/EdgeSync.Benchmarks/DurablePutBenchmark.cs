@@ -158,7 +158,7 @@ public static class DurablePutBenchmark
         Directory.CreateDirectory(data);
         var env = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" }; // as systemd/edgesync.service sets it
         double idle, written, settled, restarted, restartSettled, seconds;
-        string settledParts, restartParts;
+        string writtenParts, settledParts, restartParts;
         var settle = MemoryTrim.Interval * 2.2; // the agent gives memory back one quiet interval after a burst
         var clock = Stopwatch.StartNew();
         await using (var agent = await FleetBenchAgent.StartAsync("rss", env, brokerPort: null, data))
@@ -179,6 +179,7 @@ public static class DurablePutBenchmark
             seconds = clock.Elapsed.TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(2));
             written = agent.RssMegabytes();
+            writtenParts = agent.RssParts();
             await Task.Delay(settle);
             settled = agent.RssMegabytes();
             settledParts = agent.RssParts();
@@ -197,7 +198,7 @@ public static class DurablePutBenchmark
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB (took {seconds:F0} s), {settled:F1} MB ({settledParts}) {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB ({restartParts}) {settle.TotalSeconds:F0} s later"));
+            $"agent ({FleetBenchAgent.Describe} run, MALLOC_ARENA_MAX=2 as in the unit) RSS: idle {idle:F1} MB; with {keys} keys written over HTTP {written:F1} MB ({writtenParts}; took {seconds:F0} s), {settled:F1} MB ({settledParts}) {settle.TotalSeconds:F0} s later; after a restart {restarted:F1} MB, {restartSettled:F1} MB ({restartParts}) {settle.TotalSeconds:F0} s later"));
         Directory.Delete(data, recursive: true);
     }
 

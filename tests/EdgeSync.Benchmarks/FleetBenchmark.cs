@@ -9,7 +9,8 @@ namespace EdgeSync.Benchmarks;
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
 /// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000), after <c>--warmup</c>
 /// seconds (2) of the paced load, then the same with <c>--batch</c> writes (100) per <c>POST /v1/batch</c>;
-/// each next to the raw MQTT limit measured through the same broker first.
+/// each next to the raw MQTT limit measured through the same broker first, and to LiteDB's own insert
+/// rate for the same kind of documents (the ceiling three replicas on this machine's cores allow).
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
 /// The PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the follower made the write durable, as its changes feed
@@ -50,7 +51,7 @@ public static class FleetBenchmark
             await Until(async () => (await Task.WhenAll(agents.Select(a => a.StatusAsync()))).All(s => (string?)s["partition"] == "healthy"), "a healthy fleet");
             await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
-            var gcBefore = await Task.WhenAll(agents.Select(GcAsync));
+            var gcBefore = await Task.WhenAll(agents.Select(AgentCountersAsync));
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
             var measured = (int)(seconds * rate);
@@ -63,7 +64,7 @@ public static class FleetBenchmark
                 CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / measured,
                 Switches: (a.ContextSwitches() - cpuBefore[i].Switches) / (double)measured)).ToArray();
             var server = Delta(await WriteBucketsAsync(writer), serverBefore);
-            var gcAfter = await Task.WhenAll(agents.Select(GcAsync));
+            var gcAfter = await Task.WhenAll(agents.Select(AgentCountersAsync));
             var gc = gcAfter.Select((g, i) => (
                 PauseMs: (g.PauseSeconds - gcBefore[i].PauseSeconds) * 1000,
                 Collections: g.Collections - gcBefore[i].Collections,
@@ -72,9 +73,9 @@ public static class FleetBenchmark
                 DeltaStates: g.DeltaStates - gcBefore[i].DeltaStates)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
-            var batchDeltaBefore = (await Task.WhenAll(agents.Select(GcAsync))).Select(g => g.DeltaStates).ToArray();
+            var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => g.DeltaStates).ToArray();
             var batched = await ThroughputAsync(writer, followers, writes * 4, BatchInFlight, batch);
-            var batchDelta = (await Task.WhenAll(agents.Select(GcAsync))).Select((g, i) => g.DeltaStates - batchDeltaBefore[i]).ToArray();
+            var batchDelta = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select((g, i) => g.DeltaStates - batchDeltaBefore[i]).ToArray();
             var batchCpu = agents.Select((a, i) => (a.CpuTime() - batchCpuBefore.Agents[i]).TotalMicroseconds / (writes * 4)).ToArray();
             var batchOthers = ((mosquitto.CpuTime() - batchCpuBefore.Broker).TotalMicroseconds / (writes * 4), (ProcStat.CpuTime(Environment.ProcessId) - batchCpuBefore.Bench).TotalMicroseconds / (writes * 4));
 
@@ -297,7 +298,7 @@ public static class FleetBenchmark
     /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
     /// /metrics), and the key states it received by delta sync (anti-entropy).
     /// </summary>
-    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates)> GcAsync(FleetBenchAgent agent)
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates)> AgentCountersAsync(FleetBenchAgent agent)
     {
         double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))

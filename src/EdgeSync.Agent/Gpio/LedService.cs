@@ -144,7 +144,7 @@ public sealed class LedService : IHostedService, IDisposable
             var edge = _controller.NextEdge(now);
             if (edge != long.MaxValue && _time.GetElapsedTime(now, edge) < wait)
             {
-                wait = _time.GetElapsedTime(now, edge);
+                wait = Hosting.TimerDue.For(_time.GetElapsedTime(now, edge));
             }
 
             // Under the gate, so StopAsync cannot dispose the timer between the check above and this re-arm.

@@ -404,8 +404,8 @@ public sealed class FleetRuntime : IHostedService, IClusterView, IAsyncDisposabl
                     _log.LogError(e, "Fleet loop error");
                 }
 
-                // A deadline is "now or later"; a millisecond floor keeps rounding from spinning the loop.
-                timer.Change(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, Timeout.InfiniteTimeSpan);
+                // A deadline is "now or later"; whole milliseconds, rounded up, so it wakes the loop once.
+                timer.Change(TimerDue.For(wait), Timeout.InfiniteTimeSpan);
                 await _wake.Reader.ReadAsync(stop).ConfigureAwait(false);
             }
         }

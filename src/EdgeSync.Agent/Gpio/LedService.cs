@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using EdgeSync.Agent.Hosting;
 using EdgeSync.Core.Leds;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -144,7 +145,7 @@ public sealed class LedService : IHostedService, IDisposable
             var edge = _controller.NextEdge(now);
             if (edge != long.MaxValue && _time.GetElapsedTime(now, edge) < wait)
             {
-                wait = Hosting.TimerDue.For(_time.GetElapsedTime(now, edge));
+                wait = TimerDue.For(_time.GetElapsedTime(now, edge));
             }
 
             // Under the gate, so StopAsync cannot dispose the timer between the check above and this re-arm.

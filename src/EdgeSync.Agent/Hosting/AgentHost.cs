@@ -39,6 +39,11 @@ public static class AgentHost
                 log.LogWarning("The LiteDB engine is not built in yet: data is kept in memory and lost when the agent stops");
             }
 
+            if (store.Storage is LiteDbReplicaStorage { TombstonesMoved: { } moved })
+            {
+                log.LogInformation("Store upgraded: tombstones are indexed sparsely now ({Moved} moved)", moved);
+            }
+
             if (store.Recovery.MovedTo is not null)
             {
                 log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);

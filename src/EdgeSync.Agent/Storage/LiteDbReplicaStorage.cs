@@ -102,7 +102,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             // Every collection and index is created here, on one thread, before anything else runs.
             _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
             KeyDocument.EnsureIndexes(_keys);
-            LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
+            var moved = LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
+            TombstonesMoved = moved < 0 ? null : moved;
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             // Sized from the file (a stored key took ~560 bytes of it with its indexes), not by
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.
@@ -123,6 +124,9 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Tombstones moved to the sparse index when this open upgraded an older store; null when none was needed.</summary>
+    public int? TombstonesMoved { get; }
 
     /// <summary>
     /// Raised on the flushing thread when writing committed changes to LiteDB failed. The changes

@@ -106,7 +106,6 @@ public sealed class ChangeFeed : IDisposable
                     failed ??= e;
                     _ring.Clear();
                     _bytes = 0;
-                    _scratch = new ArrayBufferWriter<byte>(ScratchBytes);
                     continue;
                 }
 

@@ -14,15 +14,15 @@ internal static class LegacyTombstoneIndex
 {
     public const string Name = "d";
 
-    /// <summary>Returns the number of tombstones moved, or -1 when the store had no old index.</summary>
+    /// <summary>Returns the number of tombstones moved, or null when the store had no old index.</summary>
     /// <param name="synced">Makes the last commit durable (LiteDB does not): the moved tombstones must be on disk before the old index is dropped.</param>
-    public static int Migrate(LiteDatabase db, ILiteCollection<BsonDocument> keys, string collection, Action synced)
+    public static int? Migrate(LiteDatabase db, ILiteCollection<BsonDocument> keys, string collection, Action synced)
     {
         var old = db.GetCollection("$indexes").FindAll()
             .Any(i => i["collection"].AsString == collection && i["name"].AsString == Name);
         if (!old)
         {
-            return -1;
+            return null;
         }
 
         var tombstones = keys.Find(Query.EQ(Name, true)).ToList();

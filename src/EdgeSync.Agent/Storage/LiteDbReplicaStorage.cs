@@ -102,8 +102,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             // Every collection and index is created here, on one thread, before anything else runs.
             _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
             KeyDocument.EnsureIndexes(_keys);
-            var moved = LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
-            TombstonesMoved = moved < 0 ? null : moved;
+            TombstonesMoved = LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             // Sized from the file (a stored key took ~560 bytes of it with its indexes), not by
             // counting: a count reads every index page into LiteDB's cache, which never shrinks.

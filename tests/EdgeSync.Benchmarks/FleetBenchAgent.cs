@@ -17,6 +17,7 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     private FleetBenchAgent(string id, Process process, string? dir, int port)
     {
         Id = id;
+        Port = port;
         _process = process;
         _dir = dir;
         // A bounded pool of kept-alive connections, as a real client fleet would hold, rather than a
@@ -26,6 +27,9 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>The agent's HTTP API port on 127.0.0.1.</summary>
+    public int Port { get; }
     public HttpClient Http { get; }
 
     /// <summary>The published executable the agents run, or null for <c>dotnet edgesync.dll</c>.</summary>

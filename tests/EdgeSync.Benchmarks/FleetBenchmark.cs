@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace EdgeSync.Benchmarks;
 
@@ -54,11 +57,13 @@ public static class FleetBenchmark
             var gcBefore = await Task.WhenAll(agents.Select(AgentCountersAsync));
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
+            var benchGcBefore = (Collections: GC.CollectionCount(0), Pause: GC.GetTotalPauseDuration());
             var measured = (int)(seconds * rate);
             var lag = await PacedAsync(writer, followers, measured, rate, Text(args, "--timeline"));
             var machine = ProcStat.Machine();
             var busy = (machine.Busy - othersBefore.Machine.Busy) / (machine.Total - othersBefore.Machine.Total);
             var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / measured;
+            var benchGc = (Collections: GC.CollectionCount(0) - benchGcBefore.Collections, PauseMs: (GC.GetTotalPauseDuration() - benchGcBefore.Pause).TotalMilliseconds);
             var brokerCpu = (mosquitto.CpuTime() - othersBefore.Broker).TotalMilliseconds / measured;
             var cost = agents.Select((a, i) => (
                 CpuMs: (a.CpuTime() - cpuBefore[i].Cpu).TotalMilliseconds / measured,
@@ -70,7 +75,8 @@ public static class FleetBenchmark
                 Collections: g.Collections - gcBefore[i].Collections,
                 Gen2: g.Gen2 - gcBefore[i].Gen2,
                 KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured,
-                DeltaStates: g.DeltaStates - gcBefore[i].DeltaStates)).ToArray();
+                DeltaStates: g.DeltaStates - gcBefore[i].DeltaStates,
+                LogSyncs: g.LogSyncs - gcBefore[i].LogSyncs)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
             var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => g.DeltaStates).ToArray();
@@ -90,10 +96,11 @@ public static class FleetBenchmark
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");
             Console.WriteLine($"| achieved write rate in the lag run | {lag.Achieved:0} writes/s | |");
             Console.WriteLine($"| CPU per write in the lag run (user + kernel, /proc): writer / each follower | {cost[0].CpuMs:0.00} ms / {cost[1].CpuMs:0.00}, {cost[2].CpuMs:0.00} ms | |");
-            Console.WriteLine($"| CPU per write in the lag run: Mosquitto / this benchmark (load generator and changes-feed readers) | {brokerCpu:0.00} ms / {benchCpu:0.00} ms | |");
+            Console.WriteLine($"| CPU per write in the lag run: Mosquitto / this benchmark (load generator and changes-feed readers) | {brokerCpu:0.00} ms / {benchCpu:0.00} ms (its own garbage collections: {benchGc.Collections} taking {benchGc.PauseMs:0} ms) | |");
             Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
             Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads; full ones in brackets): writer / each follower | {gc[0].Collections:0} ({gc[0].Gen2:0}) taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} ({gc[1].Gen2:0}) taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} ({gc[2].Gen2:0}) taking {gc[2].PauseMs:0} ms | |");
             Console.WriteLine($"| allocated per write in the lag run: writer / each follower | {gc[0].KbPerWrite:0} KB / {gc[1].KbPerWrite:0}, {gc[2].KbPerWrite:0} KB | |");
+            Console.WriteLine($"| log syncs (fdatasync) in the lag run: writer / each follower | {gc[0].LogSyncs:0} / {gc[1].LogSyncs:0}, {gc[2].LogSyncs:0} for {measured} writes | |");
             Console.WriteLine($"| key states received by delta sync (anti-entropy) in the lag run, nothing being lost: writer / each follower | {gc[0].DeltaStates:0} / {gc[1].DeltaStates:0}, {gc[2].DeltaStates:0} of {measured} writes | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
@@ -115,8 +122,8 @@ public static class FleetBenchmark
 
     /// <summary>
     /// Open-loop PUTs on the writer at a fixed rate: each is sent at its due time whether or not the
-    /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), with at
-    /// most 256 in flight; each one's lag to being applied on every follower.
+    /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), by
+    /// <see cref="LeanLoad.Paced"/>; each one's lag to being applied on every follower.
     /// </summary>
     private static async Task<LagResult> PacedAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate, string? timeline = null)
     {
@@ -127,49 +134,17 @@ public static class FleetBenchmark
         var sentAt = new double[count];
         var sentWall = new DateTimeOffset[count];
         var putMs = new double[count];
-        using var stop = new CancellationTokenSource();
-        using var inFlight = new SemaphoreSlim(256);
         var go = new TaskCompletionSource();
         var ready = followers.Select(_ => new TaskCompletionSource()).ToArray();
-        var watchers = followers.Select((f, k) => WatchAsync(f, prefix, count, clock, go.Task, ready[k], stop.Token)).ToArray();
+        var watchers = followers.Select((f, k) => WatchAsync(f, prefix, count, clock, go.Task, ready[k])).ToArray();
         await Task.WhenAll(ready.Select(r => r.Task));
         go.SetResult();
-        var puts = new List<Task>(count);
-        var interval = 1000.0 / rate;
-        for (var i = 0; i < count; i++)
-        {
-            var due = i * interval;
-            // Sleep to the due time (pacing the load, not synchronising). No spinning: on 2 cores a
-            // spinning load generator takes most of a core from the agents it measures. A send up to
-            // ~1 ms late is fine: each lag is counted from its actual send.
-            var early = due - clock.Elapsed.TotalMilliseconds;
-            if (early >= 1)
-                await Task.Delay(TimeSpan.FromMilliseconds(early));
-
-            await inFlight.WaitAsync();
-            var n = i;
-            sentWall[n] = DateTimeOffset.UtcNow;
-            sentAt[n] = clock.Elapsed.TotalMilliseconds;
-            puts.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    using var body = new StringContent(n.ToString(CultureInfo.InvariantCulture), Encoding.UTF8, "application/json");
-                    using var r = await writer.Http.PutAsync($"v1/kv/{prefix}{n}", body);
-                    r.EnsureSuccessStatusCode();
-                    putMs[n] = clock.Elapsed.TotalMilliseconds - sentAt[n];
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }));
-        }
-
-        await Task.WhenAll(puts);
+        var requests = Enumerable.Range(0, count)
+            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/{prefix}{n}", n.ToString(CultureInfo.InvariantCulture)))
+            .ToArray();
+        await Task.Factory.StartNew(() => LeanLoad.Paced(writer.Port, requests, rate, clock, sentAt, sentWall, putMs), TaskCreationOptions.LongRunning);
         var achieved = count / (clock.Elapsed.TotalMilliseconds / 1000);
         var seen = await Task.WhenAll(watchers);
-        await stop.CancelAsync();
 
         var lags = seen.SelectMany(f => f.Applied.Select((at, i) => (at - sentWall[i]).TotalMilliseconds)).ToList();
         var seenLags = seen.SelectMany(f => f.Seen.Select((v, i) => v - sentAt[i])).ToList();
@@ -191,41 +166,94 @@ public static class FleetBenchmark
 
     /// <summary>
     /// Follows a follower's changes feed (server-sent events, pushed by the agent as it applies each
-    /// update) for this run's keys; returns when the follower applied each of the <paramref name="count"/>
-    /// writes (its <c>at</c>) and when this reader saw it. Event-driven: no polling load on the fleet.
+    /// update) for this run's keys, on a thread and connection of its own (<see cref="LeanHttpConnection"/>);
+    /// returns when the follower applied each of the <paramref name="count"/> writes (its <c>at</c>) and
+    /// when this reader saw it. Event-driven: no polling load on the fleet.
     /// </summary>
-    private static async Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready, CancellationToken stop)
-    {
-        var visible = new double[count];
-        var applied = new DateTimeOffset[count];
-        Array.Fill(visible, double.NaN);
-        var have = 0;
-        using var http = new HttpClient { BaseAddress = follower.Http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(TimeSpan.FromSeconds(120));
-        using var response = await http.GetAsync($"v1/changes?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        response.EnsureSuccessStatusCode();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
-        ready.TrySetResult();
-        await subscribed;
-        while (have < count && await reader.ReadLineAsync(timeout.Token) is { } line)
+    private static Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready) =>
+        Task.Factory.StartNew(() =>
         {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal))
-                continue;
-            var now = clock.Elapsed.TotalMilliseconds;
-            var change = System.Text.Json.Nodes.JsonNode.Parse(line.AsSpan(6).ToString());
-            var key = (string?)change?["key"];
-            if (key is not null && int.TryParse(key.AsSpan(prefix.Length), CultureInfo.InvariantCulture, out var i) && i >= 0 && i < count && double.IsNaN(visible[i]))
+            var visible = new double[count];
+            var applied = new DateTimeOffset[count];
+            Array.Fill(visible, double.NaN);
+            var have = 0;
+            var keyPrefix = Encoding.UTF8.GetBytes(prefix);
+            var line = new ArrayBufferWriter<byte>(1024);
+            using var feed = new LeanHttpConnection(follower.Port, receiveTimeout: TimeSpan.FromSeconds(120));
+            feed.Send(LeanHttpConnection.Request("GET", $"v1/changes?prefix={Uri.EscapeDataString(prefix)}", null));
+            var head = feed.ReadHead();
+            if (head.Status != 200)
+                throw new InvalidOperationException($"{follower.Id}'s changes feed answered {head.Status}");
+            ready.TrySetResult();
+            subscribed.Wait();
+            try
             {
-                visible[i] = now;
-                applied[i] = DateTimeOffset.Parse((string)change!["at"]!, CultureInfo.InvariantCulture);
-                have++;
+                feed.ReadBody(head, piece =>
+                {
+                    while (true)
+                    {
+                        var end = piece.IndexOf((byte)'\n');
+                        if (end < 0)
+                        {
+                            line.Write(piece);
+                            return true;
+                        }
+
+                        line.Write(piece[..end]);
+                        piece = piece[(end + 1)..];
+                        if (ChangeOf(line.WrittenSpan, keyPrefix) is ({ } i, var at) && i < count && double.IsNaN(visible[i]))
+                        {
+                            visible[i] = clock.Elapsed.TotalMilliseconds;
+                            applied[i] = at;
+                            if (++have == count)
+                                return false;
+                        }
+
+                        line.ResetWrittenCount();
+                    }
+                });
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut)
+            {
+            }
+
+            if (have < count)
+                throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
+            return (applied, visible);
+        }, TaskCreationOptions.LongRunning);
+
+    /// <summary>A feed line's write number (its key after <paramref name="keyPrefix"/>) and <c>at</c>, or null for any other line.</summary>
+    private static (int? Write, DateTimeOffset At) ChangeOf(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyPrefix)
+    {
+        if (!line.StartsWith("data: "u8))
+            return (null, default);
+        var json = new Utf8JsonReader(line[6..]);
+        int? write = null;
+        DateTimeOffset? at = null;
+        while (json.Read() && json.CurrentDepth <= 1)
+        {
+            if (json.TokenType != JsonTokenType.PropertyName || json.CurrentDepth != 1)
+                continue;
+            if (json.ValueTextEquals("key"u8))
+            {
+                json.Read();
+                var key = json.ValueSpan; // keys are written without escapes (plain ASCII here)
+                if (json.TokenType == JsonTokenType.String && key.StartsWith(keyPrefix)
+                    && Utf8Parser.TryParse(key[keyPrefix.Length..], out int n, out var used) && used == key.Length - keyPrefix.Length)
+                    write = n;
+            }
+            else if (json.ValueTextEquals("at"u8))
+            {
+                json.Read();
+                at = json.TokenType == JsonTokenType.String ? json.GetDateTimeOffset() : null;
+            }
+            else
+            {
+                json.Skip();
             }
         }
 
-        if (have < count)
-            throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
-        return (applied, visible);
+        return write is { } w && at is { } a && w >= 0 ? (w, a) : (null, default);
     }
 
     /// <summary>
@@ -238,18 +266,13 @@ public static class FleetBenchmark
         var target = await writer.AppliedFromAsync(actor) + writes;
         var next = 0;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        await LeanLoad.ClosedAsync(writer.Port, concurrency, () =>
         {
-            int first;
-            while ((first = Interlocked.Add(ref next, batch) - batch) < writes)
-            {
-                using var body = new StringContent(batch == 1 ? "{\"v\":1}" : BatchBody(Math.Min(batch, writes - first)), Encoding.UTF8, "application/json");
-                using var r = batch == 1
-                    ? await writer.Http.PutAsync($"v1/kv/bench/tp/{Guid.NewGuid():N}", body)
-                    : await writer.Http.PostAsync("v1/batch", body);
-                r.EnsureSuccessStatusCode();
-            }
-        }));
+            var first = Interlocked.Add(ref next, batch) - batch;
+            return first >= writes ? null
+                : batch == 1 ? LeanHttpConnection.Request("PUT", $"v1/kv/bench/tp/{Guid.NewGuid():N}", "{\"v\":1}")
+                : LeanHttpConnection.Request("POST", "v1/batch", BatchBody(Math.Min(batch, writes - first)));
+        });
         var local = writes / clock.Elapsed.TotalSeconds;
         await Until(async () => (await Task.WhenAll(followers.Select(f => f.AppliedFromAsync(actor)))).All(a => a >= target), "followers applied every write");
         return (writes / clock.Elapsed.TotalSeconds, local);
@@ -296,11 +319,11 @@ public static class FleetBenchmark
 
     /// <summary>
     /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
-    /// /metrics), and the key states it received by delta sync (anti-entropy).
+    /// /metrics), the key states it received by delta sync (anti-entropy), and its log syncs.
     /// </summary>
-    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates)> AgentCountersAsync(FleetBenchAgent agent)
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs)> AgentCountersAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0;
+        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
         {
             var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
@@ -315,9 +338,11 @@ public static class FleetBenchmark
                 allocated = value;
             else if (line.StartsWith("edgesync_sync_delta_states_received_total ", StringComparison.Ordinal))
                 delta = value;
+            else if (line.StartsWith("edgesync_store_log_syncs_total ", StringComparison.Ordinal))
+                syncs = value;
         }
 
-        return (pause, collections, gen2, allocated, delta);
+        return (pause, collections, gen2, allocated, delta, syncs);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

@@ -8,8 +8,9 @@ namespace EdgeSync.Agent.Changes;
 /// Every durable change on this node (local writes, replicated updates, purges), numbered in
 /// commit order and kept in a ring of the most recent <see cref="Capacity"/> (at most
 /// <see cref="MaxBytes"/> of events, so large values cannot hold much memory) so a reader can
-/// resume with <c>since</c>. Numbers restart with the process; a reader asking for changes the
-/// ring no longer holds is told so and should re-list.
+/// resume with <c>since</c>. Numbers go on growing across restarts (<see cref="ChangeNumbers"/>); a
+/// reader asking for changes the ring no longer holds, or with a number it never handed out, is
+/// told so and should re-list.
 /// A change is held as its rendered event, one array, not as the change's objects (its state, its
 /// siblings, their version vectors): every change enters the ring, so what it holds survives the
 /// next garbage collection, whose pause grows with what survives.
@@ -29,6 +30,7 @@ public sealed class ChangeFeed : IDisposable
     private long _bytes;
 
     private readonly ReplicaService _store;
+    private readonly ChangeNumbers _numbers;
     private readonly FrameRenderer _render;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -37,16 +39,19 @@ public sealed class ChangeFeed : IDisposable
     private long _last;
     private TaskCompletionSource _next = NewSource();
 
-    public ChangeFeed(ReplicaService store, TimeProvider time)
-        : this(store, Capacity, MaxBytes, time)
+    public ChangeFeed(ReplicaService store, ChangeNumbers numbers, TimeProvider time)
+        : this(store, Capacity, MaxBytes, time, numbers: numbers)
     {
     }
 
     /// <param name="render">Replaces <see cref="ChangeFrame.Render"/>; tests inject a failing one.</param>
-    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes, TimeProvider? time = null, FrameRenderer? render = null)
+    /// <param name="numbers">Where numbering starts and is reserved; by default from 0, kept nowhere.</param>
+    internal ChangeFeed(ReplicaService store, int capacity, long maxBytes, TimeProvider? time = null, FrameRenderer? render = null, ChangeNumbers? numbers = null)
     {
         _render = render ?? ChangeFrame.Render;
         _store = store;
+        _numbers = numbers ?? new ChangeNumbers(dataDir: null);
+        _last = _numbers.Start;
         _time = time ?? TimeProvider.System;
         _capacity = capacity;
         _maxBytes = maxBytes;
@@ -65,11 +70,20 @@ public sealed class ChangeFeed : IDisposable
         }
     }
 
-    /// <summary>Changes after <paramref name="since"/>; <c>Gap</c> is true when some were already dropped.</summary>
-    public (IReadOnlyList<ChangeEvent> Events, bool Gap, Task Next) After(long since)
+    /// <summary>
+    /// Changes after <paramref name="since"/>. <c>Gap</c> is true when some were already dropped, or
+    /// when <paramref name="since"/> is a number this feed never handed out (one from a wiped data
+    /// directory); <c>Position</c> is where the reader now stands, before <c>Events</c>.
+    /// </summary>
+    public (IReadOnlyList<ChangeEvent> Events, bool Gap, Task Next, long Position) After(long since)
     {
         lock (_gate)
         {
+            if (since > _last)
+            {
+                return ([], true, _next.Task, _last);
+            }
+
             var first = _ring.Count > 0 ? _ring[0].Seq : _last + 1;
             var start = (int)Math.Clamp(since + 1 - first, 0, _ring.Count);
             var events = new List<ChangeEvent>(_ring.Count - start);
@@ -78,7 +92,7 @@ public sealed class ChangeFeed : IDisposable
                 events.Add(_ring[i]);
             }
 
-            return (events, since + 1 < first && since < _last, _next.Task);
+            return (events, since + 1 < first && since < _last, _next.Task, since);
         }
     }
 
@@ -88,9 +102,20 @@ public sealed class ChangeFeed : IDisposable
     {
         TaskCompletionSource wake;
         Exception? failed = null;
+        Exception? unreserved = null;
         var at = _time.GetUtcNow(); // called right after the batch is durable
         lock (_gate)
         {
+            try
+            {
+                _numbers.Reserve(_last + changes.Count);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // These changes are numbered and shown all the same; only a resume across the next restart is at risk.
+                unreserved = e;
+            }
+
             foreach (var change in changes)
             {
                 var seq = ++_last;
@@ -131,6 +156,11 @@ public sealed class ChangeFeed : IDisposable
         {
             // The store reports and counts it (ReplicaService.ListenerFailed).
             throw new InvalidOperationException($"The changes feed could not render a change: {failed.Message}", failed);
+        }
+
+        if (unreserved is not null)
+        {
+            throw new InvalidOperationException($"The changes feed could not reserve change numbers in {ChangeNumbers.FileName} ({unreserved.Message}); a reader resuming after the next restart may miss changes", unreserved);
         }
     }
 

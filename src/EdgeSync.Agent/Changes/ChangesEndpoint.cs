@@ -27,12 +27,13 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
 
         while (!stop.IsCancellationRequested)
         {
-            var (events, gap, next) = feed.After(since);
+            var (events, gap, next, position) = feed.After(since);
             if (gap)
             {
                 await ctx.Response.WriteAsync($"event: gap\ndata: {{\"since\":{since},\"message\":\"older changes are gone; list the keys again\"}}\n\n", stop);
             }
 
+            since = position;
             foreach (var e in events)
             {
                 since = e.Seq;

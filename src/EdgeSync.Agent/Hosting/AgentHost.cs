@@ -162,6 +162,7 @@ public static class AgentHost
         services.AddHostedService(sp => sp.GetRequiredService<LedService>());
         services.AddSingleton<ILedStatus, LedStatus>();
         services.AddSingleton<AppliedSignal>();
+        services.AddSingleton(new ChangeNumbers(config.Node.DataDir));
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<ChangesEndpoint>();
         services.AddSingleton<SessionGate>();

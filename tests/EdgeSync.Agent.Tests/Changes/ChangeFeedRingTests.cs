@@ -23,7 +23,7 @@ public sealed class ChangeFeedRingTests
         // The feed hears of a batch just after its writers are acknowledged.
         Assert.True(SpinWait.SpinUntil(() => feed.Last == 40, Deadline), $"the feed saw {feed.Last} of 40 changes");
 
-        var (events, gap, _) = feed.After(0);
+        var (events, gap, _, _) = feed.After(0);
         Assert.True(gap, "changes 1.. were dropped, so a reader from 0 must re-list");
         Assert.InRange(events.Count, 2, 10); // ~400 bytes each in a 2,000-byte budget
         Assert.Equal(40, feed.Last);
@@ -53,7 +53,7 @@ public sealed class ChangeFeedRingTests
         // Readers that had not yet seen the hole (change 2) must re-list; one past it loses nothing.
         Assert.True(feed.After(0).Gap);
         Assert.True(feed.After(1).Gap);
-        var (events, gap, _) = feed.After(2);
+        var (events, gap, _, _) = feed.After(2);
         Assert.False(gap);
         Assert.Equal("c", Assert.Single(events).Key);
 
@@ -69,7 +69,7 @@ public sealed class ChangeFeedRingTests
         await service.WriteAsync(r => r.Put("big", "\"" + new string('v', 500) + "\"", null));
         Assert.True(SpinWait.SpinUntil(() => feed.Last == 1, Deadline), "the feed saw the change");
 
-        var (events, gap, _) = feed.After(0);
+        var (events, gap, _, _) = feed.After(0);
         Assert.False(gap);
         Assert.Equal("big", Assert.Single(events).Key);
     }
@@ -86,20 +86,20 @@ public sealed class ChangeFeedRingTests
 
         Assert.True(SpinWait.SpinUntil(() => feed.Last == 150, Deadline), $"the feed saw {feed.Last} of 150 changes");
 
-        var (events, gap, _) = feed.After(120);
+        var (events, gap, _, _) = feed.After(120);
         Assert.False(gap);
         Assert.Equal(Enumerable.Range(121, 30).Select(n => (long)n), events.Select(e => e.Seq));
         Assert.Equal(Enumerable.Range(121, 30).Select(n => $"k/{n:D3}"), events.Select(e => e.Key));
 
-        (events, gap, _) = feed.After(50); // change 51 is the oldest kept
+        (events, gap, _, _) = feed.After(50); // change 51 is the oldest kept
         Assert.False(gap);
         Assert.Equal(Enumerable.Range(51, 100).Select(n => (long)n), events.Select(e => e.Seq));
 
-        (events, gap, _) = feed.After(49);
+        (events, gap, _, _) = feed.After(49);
         Assert.True(gap, "change 50 is gone");
         Assert.Equal(100, events.Count);
 
-        (events, gap, _) = feed.After(150);
+        (events, gap, _, _) = feed.After(150);
         Assert.False(gap);
         Assert.Empty(events);
     }

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using EdgeSync.Agent.Tests.Http;
+using EdgeSync.Agent.Tests.Process;
+
+namespace EdgeSync.Agent.Tests.Changes;
+
+/// <summary>
+/// The changes feed across a restart of the agent process: a reader resuming with a number from
+/// before it must learn that it may have missed changes, never silently skip the new ones.
+/// </summary>
+public sealed class ChangesAcrossRestartTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_reader_resuming_after_a_kill_and_restart_gets_a_gap_then_the_new_changes()
+    {
+        using var cancel = new CancellationTokenSource(Deadline);
+        long seen;
+        await using (var agent = await AgentProcess.StartAsync(_dir.Path, "feed-restart"))
+        {
+            using var stream = await OpenAsync(agent, "v1/changes?prefix=r/", cancel.Token);
+            await Api.PutAsync(agent.Http, "r/a", "1");
+            seen = (await NextAsync(stream, cancel.Token)).Data.GetProperty("seq").GetInt64();
+            await Api.PutAsync(agent.Http, "r/b", "2"); // made while nobody listens, then lost from memory
+            agent.Kill();
+        }
+
+        await using var restarted = await AgentProcess.StartAsync(_dir.Path, "feed-restart");
+        await Api.PutAsync(restarted.Http, "r/c", "3");
+        using var resumed = await OpenAsync(restarted, $"v1/changes?prefix=r/&since={seen}", cancel.Token);
+
+        var gap = await NextAsync(resumed, cancel.Token);
+        Assert.Equal("gap", gap.Event);
+        var next = await NextAsync(resumed, cancel.Token);
+        Assert.Equal("change", next.Event);
+        Assert.Equal("r/c", next.Data.GetProperty("key").GetString());
+        Assert.True(next.Data.GetProperty("seq").GetInt64() > seen, "numbers go on growing across the restart");
+    }
+
+    private static async Task<StreamReader> OpenAsync(AgentProcess agent, string path, CancellationToken cancel)
+    {
+        var response = await agent.Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new StreamReader(await response.Content.ReadAsStreamAsync(cancel));
+    }
+
+    /// <summary>The next event: its type and data.</summary>
+    private static async Task<(string Event, JsonElement Data)> NextAsync(StreamReader reader, CancellationToken cancel)
+    {
+        var type = "message";
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var doc = JsonDocument.Parse(line[6..]);
+                return (type, doc.RootElement.Clone());
+            }
+        }
+
+        throw new EndOfStreamException("the changes feed ended");
+    }
+}

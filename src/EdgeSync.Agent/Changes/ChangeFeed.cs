@@ -14,6 +14,9 @@ namespace EdgeSync.Agent.Changes;
 /// A change is held as its rendered event, one array, not as the change's objects (its state, its
 /// siblings, their version vectors): every change enters the ring, so what it holds survives the
 /// next garbage collection, whose pause grows with what survives.
+/// Until the first reader of this process arrives, changes are only counted, not rendered: their
+/// numbers reach clients only through the feed, so no reader can hold one, and a number from an
+/// earlier process is behind the ring either way (a gap). A node nobody watches saves the work.
 /// </summary>
 public sealed class ChangeFeed : IDisposable
 {
@@ -37,6 +40,7 @@ public sealed class ChangeFeed : IDisposable
     private readonly EventRing _ring = new();
     private ArrayBufferWriter<byte> _scratch = new(ScratchBytes);
     private long _last;
+    private bool _watched;
     private TaskCompletionSource _next = NewSource();
 
     public ChangeFeed(ReplicaService store, ChangeNumbers numbers, TimeProvider time)
@@ -58,7 +62,7 @@ public sealed class ChangeFeed : IDisposable
         store.Committed += OnCommitted;
     }
 
-    /// <summary>The number of the latest change (0 before the first).</summary>
+    /// <summary>The number of the latest change (where numbering started, before the first).</summary>
     public long Last
     {
         get
@@ -70,15 +74,27 @@ public sealed class ChangeFeed : IDisposable
         }
     }
 
+    /// <summary>A reader arrives without a number: from now on every change is kept for readers; the latest number.</summary>
+    public long Watch()
+    {
+        lock (_gate)
+        {
+            _watched = true;
+            return _last;
+        }
+    }
+
     /// <summary>
     /// Changes after <paramref name="since"/>. <c>Gap</c> is true when some were already dropped, or
     /// when <paramref name="since"/> is a number this feed never handed out (one from a wiped data
-    /// directory); <c>Position</c> is where the reader now stands, before <c>Events</c>.
+    /// directory); <c>Position</c> is where the reader now stands, before <c>Events</c> (after a gap:
+    /// just before the oldest change held, so the gap is reported once).
     /// </summary>
     public (IReadOnlyList<ChangeEvent> Events, bool Gap, Task Next, long Position) After(long since)
     {
         lock (_gate)
         {
+            _watched = true;
             if (since > _last)
             {
                 return ([], true, _next.Task, _last);
@@ -92,7 +108,9 @@ public sealed class ChangeFeed : IDisposable
                 events.Add(_ring[i]);
             }
 
-            return (events, since + 1 < first && since < _last, _next.Task, since);
+            // Told of the gap once, the reader stands just before the oldest change still held.
+            var gap = since + 1 < first && since < _last;
+            return (events, gap, _next.Task, gap ? first - 1 : since);
         }
     }
 
@@ -114,6 +132,12 @@ public sealed class ChangeFeed : IDisposable
             {
                 // These changes are numbered and shown all the same; only a resume across the next restart is at risk.
                 unreserved = e;
+            }
+
+            if (!_watched)
+            {
+                _last += changes.Count;
+                changes = [];
             }
 
             foreach (var change in changes)

@@ -15,7 +15,7 @@ public sealed class ChangesEndpoint(ChangeFeed feed)
 
     public async Task StreamAsync(HttpContext ctx)
     {
-        var since = ParseSince(ctx) ?? feed.Last; // without 'since', from now on
+        var since = ParseSince(ctx) ?? feed.Watch(); // without 'since', from now on
         var prefix = (string?)ctx.Request.Query["prefix"] ?? string.Empty;
         var stop = ctx.RequestAborted;
         ctx.Response.StatusCode = StatusCodes.Status200OK;

@@ -14,6 +14,7 @@ public sealed class ChangeFeedRingTests
     {
         using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
         using var feed = new ChangeFeed(service, capacity: 1000, maxBytes: 2000);
+        feed.Watch(); // a reader is there from the start
         var value = "\"" + new string('v', 200) + "\"";
         for (var i = 0; i < 40; i++)
         {
@@ -41,6 +42,7 @@ public sealed class ChangeFeedRingTests
             capacity: 1000,
             maxBytes: 1_000_000,
             render: (scratch, seq, change, at) => change.Key == "bad" ? throw new InvalidOperationException("cannot render") : ChangeFrame.Render(scratch, seq, change, at));
+        feed.Watch(); // a reader is there from the start
         var reported = new List<Exception>();
         service.ListenerFailed += reported.Add;
 
@@ -66,6 +68,7 @@ public sealed class ChangeFeedRingTests
     {
         using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
         using var feed = new ChangeFeed(service, capacity: 1000, maxBytes: 100);
+        feed.Watch(); // a reader is there from the start
         await service.WriteAsync(r => r.Put("big", "\"" + new string('v', 500) + "\"", null));
         Assert.True(SpinWait.SpinUntil(() => feed.Last == 1, Deadline), "the feed saw the change");
 
@@ -79,6 +82,7 @@ public sealed class ChangeFeedRingTests
     {
         using var service = new ReplicaService(new Replica("n1", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System));
         using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000);
+        feed.Watch(); // a reader is there from the start
         for (var i = 1; i <= 150; i++)
         {
             await service.WriteAsync(r => r.Put($"k/{i:D3}", "1", null));
@@ -95,9 +99,11 @@ public sealed class ChangeFeedRingTests
         Assert.False(gap);
         Assert.Equal(Enumerable.Range(51, 100).Select(n => (long)n), events.Select(e => e.Seq));
 
-        (events, gap, _, _) = feed.After(49);
+        (events, gap, _, var position) = feed.After(49);
         Assert.True(gap, "change 50 is gone");
         Assert.Equal(100, events.Count);
+        Assert.Equal(50, position);
+        Assert.False(feed.After(position).Gap, "a reader is told of a gap once");
 
         (events, gap, _, _) = feed.After(150);
         Assert.False(gap);

@@ -43,6 +43,7 @@ public sealed class ChangeNumbersTests : IDisposable
         using (var service = NewService())
         using (var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: new ChangeNumbers(_dir.Path)))
         {
+            feed.Watch();
             await service.WriteAsync(r => r.Put("a", "1", null));
             await service.WriteAsync(r => r.Put("b", "2", null));
             Assert.True(SpinWait.SpinUntil(() => feed.Last == 2, Deadline), $"the feed saw {feed.Last} of 2 changes");
@@ -53,13 +54,45 @@ public sealed class ChangeNumbersTests : IDisposable
         using var restarted = NewService();
         using var next = new ChangeFeed(restarted, capacity: 100, maxBytes: 1_000_000, numbers: new ChangeNumbers(_dir.Path));
         await restarted.WriteAsync(r => r.Put("c", "3", null));
-        Assert.True(SpinWait.SpinUntil(() => next.Last > before, Deadline), "the restarted feed saw its change");
+        Assert.True(SpinWait.SpinUntil(() => next.Last > before, Deadline), "the restarted feed counted its change");
 
         var (events, gap, _, position) = next.After(before);
-        Assert.True(gap, "changes made after the reader left, before the restart, are gone: it must re-list");
-        Assert.Equal(before, position);
+        Assert.True(gap, "changes made after the reader left, and before this process had a reader, are not in the ring: it must re-list");
+        Assert.Empty(events);
+
+        await restarted.WriteAsync(r => r.Put("d", "4", null));
+        Assert.True(SpinWait.SpinUntil(() => next.After(position).Events.Count > 0, Deadline), "the reader gets the next change");
+        (events, gap, _, _) = next.After(position);
+        Assert.False(gap);
+        Assert.Equal("d", Assert.Single(events).Key);
+        Assert.True(events[0].Seq > before + 1);
+    }
+
+    [Fact]
+    public async Task A_feed_nobody_has_read_counts_changes_without_rendering_them()
+    {
+        using var service = NewService();
+        var rendered = 0;
+        using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, render: (scratch, seq, change, at) =>
+        {
+            Interlocked.Increment(ref rendered);
+            return ChangeFrame.Render(scratch, seq, change, at);
+        });
+        await service.WriteAsync(r => r.Put("a", "1", null));
+        await service.WriteAsync(r => r.Put("b", "2", null));
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 2, Deadline), $"the feed counted {feed.Last} of 2 changes");
+        Assert.Equal(0, Volatile.Read(ref rendered));
+
+        // A reader arriving "from now" gets what follows, rendered.
+        var since = feed.Watch();
+        Assert.Equal(2, since);
+        await service.WriteAsync(r => r.Put("c", "3", null));
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == 3, Deadline), "the feed saw the third change");
+        var (events, gap, _, _) = feed.After(since);
+        Assert.False(gap);
         Assert.Equal("c", Assert.Single(events).Key);
-        Assert.True(events[0].Seq > before);
+        Assert.Equal(1, Volatile.Read(ref rendered));
+        Assert.True(feed.After(0).Gap, "a number from before the first reader is behind the ring");
     }
 
     [Fact]
@@ -67,6 +100,7 @@ public sealed class ChangeNumbersTests : IDisposable
     {
         using var service = NewService();
         using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000);
+        feed.Watch();
         await service.WriteAsync(r => r.Put("a", "1", null));
         Assert.True(SpinWait.SpinUntil(() => feed.Last == 1, Deadline), "the feed saw the change");
 
@@ -90,6 +124,7 @@ public sealed class ChangeNumbersTests : IDisposable
         var reported = new List<Exception>();
         service.ListenerFailed += reported.Add;
         using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: new ChangeNumbers(_dir.Path, block: 10));
+        feed.Watch();
 
         // The next reservation's temporary file cannot be created: a directory stands in its way.
         Directory.CreateDirectory(Path.Combine(_dir.Path, ChangeNumbers.FileName + ".tmp"));

@@ -31,15 +31,19 @@ public sealed class ChangesAcrossRestartTests : IDisposable
         }
 
         await using var restarted = await AgentProcess.StartAsync(_dir.Path, "feed-restart");
-        await Api.PutAsync(restarted.Http, "r/c", "3");
+        await Api.PutAsync(restarted.Http, "r/c", "3"); // before anyone reads this process's feed
         using var resumed = await OpenAsync(restarted, $"v1/changes?prefix=r/&since={seen}", cancel.Token);
-
         var gap = await NextAsync(resumed, cancel.Token);
         Assert.Equal("gap", gap.Event);
+
+        // The reader re-lists (r/b and r/c are there) and the stream goes on with what follows.
+        var (_, listed, _) = await Api.SendAsync(restarted.Http, HttpMethod.Get, "v1/kv?prefix=r/");
+        Assert.Equal(["r/a", "r/b", "r/c"], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()));
+        await Api.PutAsync(restarted.Http, "r/d", "4");
         var next = await NextAsync(resumed, cancel.Token);
         Assert.Equal("change", next.Event);
-        Assert.Equal("r/c", next.Data.GetProperty("key").GetString());
-        Assert.True(next.Data.GetProperty("seq").GetInt64() > seen, "numbers go on growing across the restart");
+        Assert.Equal("r/d", next.Data.GetProperty("key").GetString());
+        Assert.True(next.Data.GetProperty("seq").GetInt64() > seen + 1, "numbers go on growing across the restart");
     }
 
     private static async Task<StreamReader> OpenAsync(AgentProcess agent, string path, CancellationToken cancel)

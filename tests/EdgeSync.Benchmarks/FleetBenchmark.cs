@@ -76,7 +76,9 @@ public static class FleetBenchmark
                 Gen2: g.Gen2 - gcBefore[i].Gen2,
                 KbPerWrite: (g.Allocated - gcBefore[i].Allocated) / 1024 / measured,
                 DeltaStates: g.DeltaStates - gcBefore[i].DeltaStates,
-                LogSyncs: g.LogSyncs - gcBefore[i].LogSyncs)).ToArray();
+                LogSyncs: g.LogSyncs - gcBefore[i].LogSyncs,
+                Digests: g.Digests - gcBefore[i].Digests,
+                Descents: g.Descents - gcBefore[i].Descents)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
             var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => g.DeltaStates).ToArray();
@@ -100,6 +102,7 @@ public static class FleetBenchmark
             Console.WriteLine($"| machine busy in the lag run (all cores, /proc/stat) | {busy:P0} of {Environment.ProcessorCount} cores | |");
             Console.WriteLine($"| garbage collections in the lag run (each stops that agent's threads; full ones in brackets): writer / each follower | {gc[0].Collections:0} ({gc[0].Gen2:0}) taking {gc[0].PauseMs:0} ms / {gc[1].Collections:0} ({gc[1].Gen2:0}) taking {gc[1].PauseMs:0} ms, {gc[2].Collections:0} ({gc[2].Gen2:0}) taking {gc[2].PauseMs:0} ms | |");
             Console.WriteLine($"| allocated per write in the lag run: writer / each follower | {gc[0].KbPerWrite:0} KB / {gc[1].KbPerWrite:0}, {gc[2].KbPerWrite:0} KB | |");
+            Console.WriteLine($"| Merkle digest checks started in the lag run (descents in brackets: steps that found differing hashes): writer / each follower | {gc[0].Digests:0} ({gc[0].Descents:0}) / {gc[1].Digests:0} ({gc[1].Descents:0}), {gc[2].Digests:0} ({gc[2].Descents:0}) | |");
             Console.WriteLine($"| log syncs (fdatasync) in the lag run: writer / each follower | {gc[0].LogSyncs:0} / {gc[1].LogSyncs:0}, {gc[2].LogSyncs:0} for {measured} writes | |");
             Console.WriteLine($"| key states received by delta sync (anti-entropy) in the lag run, nothing being lost: writer / each follower | {gc[0].DeltaStates:0} / {gc[1].DeltaStates:0}, {gc[2].DeltaStates:0} of {measured} writes | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
@@ -319,11 +322,12 @@ public static class FleetBenchmark
 
     /// <summary>
     /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
-    /// /metrics), the key states it received by delta sync (anti-entropy), and its log syncs.
+    /// /metrics), the key states it received by delta sync (anti-entropy), its log syncs, and its
+    /// digest checks and their descents.
     /// </summary>
-    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs)> AgentCountersAsync(FleetBenchAgent agent)
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs, double Digests, double Descents)> AgentCountersAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0;
+        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0, digests = 0, descents = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
         {
             var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
@@ -340,9 +344,13 @@ public static class FleetBenchmark
                 delta = value;
             else if (line.StartsWith("edgesync_store_log_syncs_total ", StringComparison.Ordinal))
                 syncs = value;
+            else if (line.StartsWith("edgesync_sync_digest_checks_total ", StringComparison.Ordinal))
+                digests = value;
+            else if (line.StartsWith("edgesync_sync_digest_descents_total ", StringComparison.Ordinal))
+                descents = value;
         }
 
-        return (pause, collections, gen2, allocated, delta, syncs);
+        return (pause, collections, gen2, allocated, delta, syncs, digests, descents);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

@@ -30,6 +30,8 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.sync.push.messages.sent", () => Sync(fleet, s => s.PushMessagesSent), description: "Push messages sent (one per committed batch of local writes).");
         _meter.CreateObservableCounter("edgesync.sync.rounds", () => Sync(fleet, s => s.Rounds), description: "Anti-entropy rounds started.");
         _meter.CreateObservableCounter("edgesync.sync.delta.states.received", () => Sync(fleet, s => s.DeltaStatesReceived), description: "Key states received by delta sync.");
+        _meter.CreateObservableCounter("edgesync.sync.digest.checks", () => Sync(fleet, s => s.DigestChecks), description: "Merkle digest checks started.");
+        _meter.CreateObservableCounter("edgesync.sync.digest.descents", () => Sync(fleet, s => s.DigestDescents), description: "Digest check steps that found differing hashes and went a level down (or listed buckets).");
         _meter.CreateObservableCounter("edgesync.sync.repair.states.received", () => Sync(fleet, s => s.RepairStatesReceived), description: "Key states received by the digest check.");
         _meter.CreateObservableCounter("edgesync.sync.ignored", () => Sync(fleet, s => s.Ignored), description: "Sync messages ignored (another fleet, a non-member, our own).");
         _meter.CreateObservableCounter("edgesync.sync.errors", () => Sync(fleet, s => s.Errors), description: "Sync messages that failed to apply or send.");

@@ -77,5 +77,9 @@ public sealed class PartitionHealTests
         await rig.WaitAsync(
             async () => (await rig.StatusesAsync()).All(s => s["peers"]!.AsArray().All(p => (long)p!["behind"]! == 0 && (long)p!["lagMs"]! == 0)),
             $"after the heal no node reports a peer behind ({mode})");
+
+        // Once delta sync finds nothing left to move, the Merkle digest check runs (and is counted).
+        await rig.WaitAsync(async () => FleetApi.Metric(await majority.Api.MetricsAsync(), "edgesync_sync_digest_checks_total") > 0, $"{majority} counts digest checks ({mode})");
+        Assert.Contains("edgesync_sync_digest_descents_total ", await majority.Api.MetricsAsync(), StringComparison.Ordinal);
     }
 }

@@ -107,19 +107,28 @@ public sealed partial class LiteDbReplicaStorage
     {
         var view = View();
         List<BsonDocument> stored = [];
-        lock (_engine)
+
+        // The flag is read before the engine lock is taken, not under it: waiting for the lock alone
+        // can take a whole flush (the flush takes it again for every key). A flush sets the flag before
+        // it lets go of its layer, and the view read the layers first, so a tombstone is in one or the other.
+        if (Volatile.Read(ref _mayHoldTombstones))
         {
-            if (_mayHoldTombstones)
+            lock (_engine)
             {
-                stored = _keys.Query().Where(KeyDocument.TombstoneIndex + " ANY = true").Select("_id").ToList();
-                _mayHoldTombstones = stored.Count > 0;
+                if (_mayHoldTombstones)
+                {
+                    stored = _keys.Query().Where(KeyDocument.TombstoneIndex + " ANY = true").Select("_id").ToList();
+                    _mayHoldTombstones = stored.Count > 0;
+                }
             }
         }
 
         return stored.Select(d => d["_id"].AsString).Where(k => !view.Contains(k)).Concat(view.Deleted).ToList();
     }
 
-    private PendingView View() => _view ??= new PendingView([_flushing, _active, _batch]);
+    // The layer being flushed is read with acquire semantics: what the flush did before letting go of it
+    // (setting _mayHoldTombstones) is then seen by whoever finds it gone.
+    private PendingView View() => _view ??= new PendingView([Volatile.Read(ref _flushing), _active, _batch]);
 
     /// <summary>Stored records in key order, overlaid with the pending keys (removed ones skipped).</summary>
     private static IEnumerable<KeyState> Merged(IEnumerable<BsonDocument> stored, IEnumerable<string> pendingKeys, PendingView view)

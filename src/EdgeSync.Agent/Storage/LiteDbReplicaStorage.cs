@@ -59,11 +59,14 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// </summary>
     private readonly Lock _engine = new();
 
+    /// <summary>For tests: holds the engine's lock (as a flush does) until the result is disposed.</summary>
+    internal IDisposable HoldEngine() => new EngineHold(_engine);
+
     /// <summary>
     /// False once a query found no tombstone in LiteDB, until a flush writes one (both under
     /// <see cref="_engine"/>). Purges ask for the deleted keys at every stable-vector change, several
     /// times a second; most of the time LiteDB holds none, and the answer then needs no engine call
-    /// (which could wait behind a flush's commit while the replica's gate is held).
+    /// nor the engine's lock (either could wait behind a flush while the replica's gate is held).
     /// </summary>
     private bool _mayHoldTombstones = true;
 

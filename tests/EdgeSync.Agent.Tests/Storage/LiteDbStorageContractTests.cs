@@ -38,6 +38,35 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     }
 
     [Fact]
+    public async Task Asking_for_deleted_keys_does_not_wait_for_the_engine_while_LiteDB_holds_no_tombstone()
+    {
+        _storage.Save(States.Make("live", ("n1", 1, 1, "1")));
+        _storage.Commit();
+        _storage.FlushToLiteDb();
+        Assert.Empty(_storage.DeletedKeys()); // learns that LiteDB holds no tombstone
+
+        // A flush holding the engine (it takes the lock again for every key) must not hold up the
+        // question, which purges ask several times a second under the replica's gate.
+        using (_storage.HoldEngine())
+        {
+            var asked = await Task.Run(() => _storage.DeletedKeys().ToList()).WaitAsync(TimeSpan.FromSeconds(10)); // TimeoutException if it waited
+            Assert.Empty(asked);
+
+            // A tombstone not yet flushed is answered from the pending layers, still without the engine.
+            _storage.Save(States.Make("gone", ("n1", 2, 2, null)));
+            _storage.Commit();
+            asked = await Task.Run(() => _storage.DeletedKeys().ToList()).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(["gone"], asked);
+        }
+
+        // Once flushed, LiteDB holds it and the question goes to LiteDB again.
+        _storage.FlushToLiteDb();
+        Assert.Equal(["gone"], _storage.DeletedKeys().ToList());
+        using var reopened = LiteDbReplicaStorageReopen();
+        Assert.Equal(["gone"], reopened.DeletedKeys().ToList());
+    }
+
+    [Fact]
     public void After_a_reopen_and_full_scan_every_stored_key_still_loads_and_new_keys_are_absent()
     {
         // More keys than the state cache holds, so loads go through the known-keys filter and LiteDB.

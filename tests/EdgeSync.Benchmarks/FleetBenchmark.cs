@@ -81,9 +81,11 @@ public static class FleetBenchmark
                 Descents: g.Descents - gcBefore[i].Descents)).ToArray();
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
-            var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => g.DeltaStates).ToArray();
+            var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => (g.DeltaStates, g.Rounds)).ToArray();
             var batched = await ThroughputAsync(writer, followers, writes * 4, BatchInFlight, batch);
-            var batchDelta = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select((g, i) => g.DeltaStates - batchDeltaBefore[i]).ToArray();
+            var batchDelta = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select((g, i) => (
+                States: g.DeltaStates - batchDeltaBefore[i].DeltaStates,
+                Rounds: g.Rounds - batchDeltaBefore[i].Rounds)).ToArray();
             var batchCpu = agents.Select((a, i) => (a.CpuTime() - batchCpuBefore.Agents[i]).TotalMicroseconds / (writes * 4)).ToArray();
             var batchOthers = ((mosquitto.CpuTime() - batchCpuBefore.Broker).TotalMicroseconds / (writes * 4), (ProcStat.CpuTime(Environment.ProcessId) - batchCpuBefore.Bench).TotalMicroseconds / (writes * 4));
 
@@ -110,7 +112,8 @@ public static class FleetBenchmark
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             Console.WriteLine($"| the same in batches ({writes * 4} writes, {batch} per POST /v1/batch, {BatchInFlight} in flight): replicated / local writes/s | {batched.Replicated:0} / {batched.Local:0} | {raw.MessagesPerSecond:0} msg/s ({batched.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| CPU per write in the batched run: writer / each follower / Mosquitto / this benchmark | {batchCpu[0]:0} / {batchCpu[1]:0}, {batchCpu[2]:0} / {batchOthers.Item1:0} / {batchOthers.Item2:0} µs | |");
-            Console.WriteLine($"| key states received by delta sync in the batched run: writer / each follower | {batchDelta[0]:0} / {batchDelta[1]:0}, {batchDelta[2]:0} of {writes * 4} writes | |");
+            Console.WriteLine($"| key states received by delta sync in the batched run: writer / each follower | {batchDelta[0].States:0} / {batchDelta[1].States:0}, {batchDelta[2].States:0} of {writes * 4} writes | |");
+            Console.WriteLine($"| anti-entropy rounds started in the batched run (each may send the peer what it lacks, pushes in flight included): writer / each follower | {batchDelta[0].Rounds:0} / {batchDelta[1].Rounds:0}, {batchDelta[2].Rounds:0} | |");
             Console.WriteLine($"| LiteDB alone, before the agents started: the same kind of documents and indexes, {LiteDbPerTransaction} per transaction, one thread, no fsync | {liteDb:0} docs/s; every replica stores every write, so LiteDB alone allows at most {liteDb * Environment.ProcessorCount / agents.Length:0} replicated writes/s on {Environment.ProcessorCount} cores | 0.5x raw = {raw.MessagesPerSecond / 2:0} msg/s |");
             return 0;
         }
@@ -322,12 +325,12 @@ public static class FleetBenchmark
 
     /// <summary>
     /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
-    /// /metrics), the key states it received by delta sync (anti-entropy), its log syncs, and its
-    /// digest checks and their descents.
+    /// /metrics), the key states it received by delta sync (anti-entropy), its log syncs, its
+    /// digest checks and their descents, and its anti-entropy rounds.
     /// </summary>
-    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs, double Digests, double Descents)> AgentCountersAsync(FleetBenchAgent agent)
+    private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs, double Digests, double Descents, double Rounds)> AgentCountersAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0, digests = 0, descents = 0;
+        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0, digests = 0, descents = 0, rounds = 0;
         foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
         {
             var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
@@ -348,9 +351,11 @@ public static class FleetBenchmark
                 digests = value;
             else if (line.StartsWith("edgesync_sync_digest_descents_total ", StringComparison.Ordinal))
                 descents = value;
+            else if (line.StartsWith("edgesync_sync_rounds_total ", StringComparison.Ordinal))
+                rounds = value;
         }
 
-        return (pause, collections, gen2, allocated, delta, syncs, digests, descents);
+        return (pause, collections, gen2, allocated, delta, syncs, digests, descents, rounds);
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

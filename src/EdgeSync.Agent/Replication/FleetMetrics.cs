@@ -29,6 +29,7 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.sync.pushes.sent", () => Sync(fleet, s => s.PushesSent), description: "Local writes pushed to the fleet.");
         _meter.CreateObservableCounter("edgesync.sync.push.messages.sent", () => Sync(fleet, s => s.PushMessagesSent), description: "Push messages sent (one per committed batch of local writes).");
         _meter.CreateObservableCounter("edgesync.sync.rounds", () => Sync(fleet, s => s.Rounds), description: "Anti-entropy rounds started.");
+        _meter.CreateObservableCounter("edgesync.sync.put_off", () => Sync(fleet, s => s.ExchangesPutOff), description: "Anti-entropy rounds and answers put off while received pushes were still being applied.");
         _meter.CreateObservableCounter("edgesync.sync.delta.states.received", () => Sync(fleet, s => s.DeltaStatesReceived), description: "Key states received by delta sync.");
         _meter.CreateObservableCounter("edgesync.sync.digest.checks", () => Sync(fleet, s => s.DigestChecks), description: "Merkle digest checks started.");
         _meter.CreateObservableCounter("edgesync.sync.digest.descents", () => Sync(fleet, s => s.DigestDescents), description: "Digest check steps that found differing hashes and went a level down (or listed buckets).");

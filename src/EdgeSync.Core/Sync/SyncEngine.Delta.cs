@@ -13,10 +13,11 @@ public sealed partial class SyncEngine
     private void OnDeltaRequest(DeltaRequest m)
     {
         NotePeerApplied(m.Sender, m.Applied);
-        var budget = Budget();
+        var budget = PutOff(_answersPutOff, m.Sender) ? 0 : Budget();
         if (budget <= 0)
         {
-            // Empty and without coverage means "busy": the peer retries next round.
+            // Empty and without coverage means "busy": the peer retries next round (and, with no
+            // coverage to go on, sends no reverse half of what this node lacks).
             Send(m.Sender, new DeltaResponse(_fleet, _self, m.Round, [], null));
             return;
         }

@@ -28,6 +28,9 @@ public sealed partial class SyncEngine : IDisposable
     private readonly ByteRateLimiter _limiter;
     private ITimer? _timer;
     private long _round;
+    private int _pushesApplying;
+    private readonly Dictionary<string, int> _roundsPutOff = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _answersPutOff = new(StringComparer.Ordinal);
     private VersionVector _lastPurge = VersionVector.Empty;
     private bool _started;
 
@@ -56,6 +59,9 @@ public sealed partial class SyncEngine : IDisposable
         _random = random;
         _limiter = new ByteRateLimiter(options.MaxBytesPerSecond, time);
     }
+
+    /// <summary>Anti-entropy exchanges in a row (own rounds, or answers to one peer) that may wait while received pushes are still being applied.</summary>
+    public const int MaxPutOff = 4;
 
     public SyncStats Stats { get; } = new();
 
@@ -173,15 +179,21 @@ public sealed partial class SyncEngine : IDisposable
             case PushMessage m:
                 // Not awaited: nothing follows the apply, and an await would cost a thread hand-off
                 // per push just to finish this method. A failure is still counted.
+                Interlocked.Increment(ref _pushesApplying);
                 ApplyAsync(m.States).ContinueWith(
-                    static (t, engine) =>
+                    static (t, state) =>
                     {
-                        _ = t.Exception; // observed, so it is not reported as unobserved
-                        ((SyncEngine)engine!).CountError();
+                        var engine = (SyncEngine)state!;
+                        Interlocked.Decrement(ref engine._pushesApplying);
+                        if (t.IsFaulted)
+                        {
+                            _ = t.Exception; // observed, so it is not reported as unobserved
+                            engine.CountError();
+                        }
                     },
                     this,
                     CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                    TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
                 return Task.CompletedTask;
             case DeltaRequest m:
@@ -271,10 +283,37 @@ public sealed partial class SyncEngine : IDisposable
 
     private void OnTick()
     {
-        RunRound();
+        if (!PutOff(_roundsPutOff, string.Empty))
+        {
+            RunRound();
+        }
+
         lock (_gate)
         {
             _timer?.Change(NextDelay(), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Whether an anti-entropy exchange waits: pushes this node received are still waiting to be
+    /// applied. A node that falls behind a heavy write load would otherwise be sent, by its own
+    /// rounds and by the reverse half of its peers' rounds, the very updates in its own queue, and
+    /// applying them twice makes it fall further behind. At most <see cref="MaxPutOff"/> in a row per
+    /// kind and peer (<paramref name="key"/>), so a lost push is still repaired under a steady load.
+    /// </summary>
+    private bool PutOff(Dictionary<string, int> streak, string key)
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _pushesApplying) > 0 && streak.GetValueOrDefault(key) < MaxPutOff)
+            {
+                streak[key] = streak.GetValueOrDefault(key) + 1;
+                Stats.ExchangesPutOff++;
+                return true;
+            }
+
+            streak.Remove(key);
+            return false;
         }
     }
 

@@ -8,6 +8,7 @@ public sealed class SyncStats
     public long PushesSent; // local writes pushed
     public long PushMessagesSent; // messages carrying them (one per committed batch, or more when large)
     public long Rounds;
+    public long ExchangesPutOff; // own rounds and answers put off while received pushes were still being applied
     public long DeltaStatesReceived;
     public long DeltaExchangesCompleted;
     public long DigestChecks;

@@ -60,6 +60,9 @@ public sealed class StatusApiTests(AgentFixture fixture)
         Assert.Matches(@"edgesync_store_flushes_total [0-9]", text);
         Assert.Matches(@"edgesync_store_pending [0-9]", text);
         Assert.Matches(@"edgesync_store_listener_failures_total 0\b", text);
+        Assert.Matches(@"edgesync_sync_put_off_total [0-9]", text);
+        Assert.Matches(@"edgesync_sync_digest_checks_total [0-9]", text);
+        Assert.Matches(@"edgesync_sync_digest_descents_total [0-9]", text);
         Assert.Contains("edgesync_write_duration_seconds_bucket{le=\"+Inf\"}", text, StringComparison.Ordinal);
     }
 }

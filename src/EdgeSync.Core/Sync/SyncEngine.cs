@@ -178,7 +178,8 @@ public sealed partial class SyncEngine : IDisposable
         {
             case PushMessage m:
                 // Not awaited: nothing follows the apply, and an await would cost a thread hand-off
-                // per push just to finish this method. A failure is still counted.
+                // per push just to finish this method. A failure is still counted, and while any
+                // push waits to be applied anti-entropy is put off (PutOff).
                 Interlocked.Increment(ref _pushesApplying);
                 ApplyAsync(m.States).ContinueWith(
                     static (t, state) =>

@@ -330,32 +330,26 @@ public static class FleetBenchmark
     /// </summary>
     private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs, double Digests, double Descents, double Rounds)> AgentCountersAsync(FleetBenchAgent agent)
     {
-        double pause = 0, collections = 0, gen2 = 0, allocated = 0, delta = 0, syncs = 0, digests = 0, descents = 0, rounds = 0;
-        foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
-        {
-            var value = line.Length > 0 && line[0] != '#' ? double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) : 0;
-            if (line.StartsWith("dotnet_gc_pause_time_seconds_total ", StringComparison.Ordinal))
-                pause = value;
-            else if (line.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
-            {
-                collections += value;
-                gen2 += line.Contains("gen2", StringComparison.Ordinal) ? value : 0;
-            }
-            else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
-                allocated = value;
-            else if (line.StartsWith("edgesync_sync_delta_states_received_total ", StringComparison.Ordinal))
-                delta = value;
-            else if (line.StartsWith("edgesync_store_log_syncs_total ", StringComparison.Ordinal))
-                syncs = value;
-            else if (line.StartsWith("edgesync_sync_digest_checks_total ", StringComparison.Ordinal))
-                digests = value;
-            else if (line.StartsWith("edgesync_sync_digest_descents_total ", StringComparison.Ordinal))
-                descents = value;
-            else if (line.StartsWith("edgesync_sync_rounds_total ", StringComparison.Ordinal))
-                rounds = value;
-        }
+        var samples = (await agent.Http.GetStringAsync("metrics")).Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => (Series: l[..l.LastIndexOf(' ')], Value: double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
+            .ToList();
 
-        return (pause, collections, gen2, allocated, delta, syncs, digests, descents, rounds);
+        // The sum of a metric's series (over its labels), or of those whose labels contain labelPart.
+        double Sum(string name, string labelPart = "") => samples
+            .Where(s => (s.Series == name || s.Series.StartsWith(name + "{", StringComparison.Ordinal)) && s.Series.Contains(labelPart, StringComparison.Ordinal))
+            .Sum(s => s.Value);
+
+        return (
+            Sum("dotnet_gc_pause_time_seconds_total"),
+            Sum("dotnet_gc_collections_total"),
+            Sum("dotnet_gc_collections_total", "gen2"),
+            Sum("dotnet_gc_heap_total_allocated_bytes_total"),
+            Sum("edgesync_sync_delta_states_received_total"),
+            Sum("edgesync_store_log_syncs_total"),
+            Sum("edgesync_sync_digest_checks_total"),
+            Sum("edgesync_sync_digest_descents_total"),
+            Sum("edgesync_sync_rounds_total"));
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

@@ -34,9 +34,11 @@ public sealed class ChangeNumbers
     {
         _block = block;
         _path = dataDir is null ? null : Path.Combine(dataDir, FileName);
-        // An unreadable file (only ever replaced atomically, so not expected) counts as none.
+        // An unreadable file (only ever replaced atomically, so not expected) counts as none, and so
+        // does a number past 2^52: change numbers must stay exact in JSON readers (doubles, 2^53).
         Start = _path is not null && File.Exists(_path)
             && long.TryParse(File.ReadAllText(_path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kept)
+            && kept <= 1L << 52
             ? kept
             : 0;
         _ceiling = Start;

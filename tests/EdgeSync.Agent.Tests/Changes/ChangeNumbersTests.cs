@@ -27,6 +27,18 @@ public sealed class ChangeNumbersTests : IDisposable
         Assert.True(new ChangeNumbers(_dir.Path).Start >= second.Start + 17);
     }
 
+    [Theory]
+    [InlineData("not a number")]
+    [InlineData("-5")]
+    [InlineData("9223372036854775000")] // past what a JSON reader holds exactly
+    public void A_damaged_or_absurd_file_starts_over_at_zero_and_is_rewritten(string content)
+    {
+        _dir.File(ChangeNumbers.FileName, content);
+        var numbers = new ChangeNumbers(_dir.Path);
+        Assert.Equal(0, numbers.Start);
+        Assert.True(new ChangeNumbers(_dir.Path).Start > 0, "the first start reserved a block");
+    }
+
     [Fact]
     public void Without_a_data_directory_numbers_start_at_zero_and_nothing_is_written()
     {

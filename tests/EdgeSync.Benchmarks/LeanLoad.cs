@@ -11,6 +11,9 @@ public static class LeanLoad
 {
     private const int PacedConnections = 16;
 
+    /// <summary>How long an answer may take before the run counts the agent as stuck.</summary>
+    private static readonly TimeSpan AnswerDeadline = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Sends <paramref name="requests"/> open-loop at <paramref name="rate"/> a second from one thread,
     /// each on an idle connection (pipelined on the least busy one if none is idle), stamping each send
@@ -75,7 +78,8 @@ public static class LeanLoad
                 lane.Connection.Send(requests[i]);
             }
 
-            finished.Wait();
+            if (!finished.Wait(AnswerDeadline))
+                throw new TimeoutException($"the agent answered {requests.Length - Volatile.Read(ref remaining)} of {requests.Length} paced PUTs within {AnswerDeadline.TotalSeconds:0} s of the last");
             if (Volatile.Read(ref failure) is not null)
                 throw new InvalidOperationException("the paced load failed", failure);
         }
@@ -102,7 +106,7 @@ public static class LeanLoad
             {
                 try
                 {
-                    using var connection = new LeanHttpConnection(port);
+                    using var connection = new LeanHttpConnection(port, receiveTimeout: AnswerDeadline); // each wait is for an answer
                     while (next() is { } request)
                     {
                         connection.Send(request);

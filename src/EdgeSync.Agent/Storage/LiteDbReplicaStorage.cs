@@ -59,8 +59,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// </summary>
     private readonly Lock _engine = new();
 
-    /// <summary>For tests: holds the engine's lock (as a flush does) until the result is disposed.</summary>
-    internal IDisposable HoldEngine() => new EngineHold(_engine);
+    /// <summary>For tests: the lock every LiteDB call holds (a flush takes it for each key).</summary>
+    internal Lock EngineLock => _engine;
 
     /// <summary>
     /// False once a query found no tombstone in LiteDB, until a flush writes one (both under

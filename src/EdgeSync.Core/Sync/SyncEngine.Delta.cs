@@ -13,7 +13,7 @@ public sealed partial class SyncEngine
     private void OnDeltaRequest(DeltaRequest m)
     {
         NotePeerApplied(m.Sender, m.Applied);
-        var budget = PutOff(_answersPutOff, m.Sender) ? 0 : Budget();
+        var budget = PutOff(m.Sender) ? 0 : Budget();
         if (budget <= 0)
         {
             // Empty and without coverage means "busy": the peer retries next round (and, with no

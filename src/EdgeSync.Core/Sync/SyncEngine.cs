@@ -29,8 +29,8 @@ public sealed partial class SyncEngine : IDisposable
     private ITimer? _timer;
     private long _round;
     private int _pushesApplying;
-    private readonly Dictionary<string, int> _roundsPutOff = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _answersPutOff = new(StringComparer.Ordinal);
+    // Exchanges put off in a row: this node's own rounds under "", its answers to a peer under its id.
+    private readonly Dictionary<string, int> _putOffStreaks = new(StringComparer.Ordinal);
     private VersionVector _lastPurge = VersionVector.Empty;
     private bool _started;
 
@@ -62,6 +62,9 @@ public sealed partial class SyncEngine : IDisposable
 
     /// <summary>Anti-entropy exchanges in a row (own rounds, or answers to one peer) that may wait while received pushes are still being applied.</summary>
     public const int MaxPutOff = 4;
+
+    /// <summary>The put-off streak of this node's own periodic rounds (node ids are never empty).</summary>
+    private const string OwnRounds = "";
 
     public SyncStats Stats { get; } = new();
 
@@ -284,7 +287,7 @@ public sealed partial class SyncEngine : IDisposable
 
     private void OnTick()
     {
-        if (!PutOff(_roundsPutOff, string.Empty))
+        if (!PutOff(OwnRounds))
         {
             RunRound();
         }
@@ -300,20 +303,22 @@ public sealed partial class SyncEngine : IDisposable
     /// applied. A node that falls behind a heavy write load would otherwise be sent, by its own
     /// rounds and by the reverse half of its peers' rounds, the very updates in its own queue, and
     /// applying them twice makes it fall further behind. At most <see cref="MaxPutOff"/> in a row per
-    /// kind and peer (<paramref name="key"/>), so a lost push is still repaired under a steady load.
+    /// kind and peer (<paramref name="streak"/>: <see cref="OwnRounds"/>, or the peer answered), so a
+    /// lost push is still repaired under a steady load.
     /// </summary>
-    private bool PutOff(Dictionary<string, int> streak, string key)
+    private bool PutOff(string streak)
     {
         lock (_gate)
         {
-            if (Volatile.Read(ref _pushesApplying) > 0 && streak.GetValueOrDefault(key) < MaxPutOff)
+            var count = _putOffStreaks.GetValueOrDefault(streak);
+            if (Volatile.Read(ref _pushesApplying) > 0 && count < MaxPutOff)
             {
-                streak[key] = streak.GetValueOrDefault(key) + 1;
+                _putOffStreaks[streak] = count + 1;
                 Stats.ExchangesPutOff++;
                 return true;
             }
 
-            streak.Remove(key);
+            _putOffStreaks.Remove(streak);
             return false;
         }
     }

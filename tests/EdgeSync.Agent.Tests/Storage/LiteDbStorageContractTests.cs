@@ -47,7 +47,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
 
         // A flush holding the engine (it takes the lock again for every key) must not hold up the
         // question, which purges ask several times a second under the replica's gate.
-        using (_storage.HoldEngine())
+        using (new EngineHold(_storage.EngineLock))
         {
             var asked = await Task.Run(() => _storage.DeletedKeys().ToList()).WaitAsync(TimeSpan.FromSeconds(10)); // TimeoutException if it waited
             Assert.Empty(asked);

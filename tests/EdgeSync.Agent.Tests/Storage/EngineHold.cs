@@ -1,4 +1,4 @@
-namespace EdgeSync.Agent.Storage;
+namespace EdgeSync.Agent.Tests.Storage;
 
 /// <summary>A lock held on a thread of its own until disposed (tests of what must not wait for LiteDB).</summary>
 internal sealed class EngineHold : IDisposable

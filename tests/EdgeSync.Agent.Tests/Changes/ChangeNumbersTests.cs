@@ -17,9 +17,8 @@ public sealed class ChangeNumbersTests : IDisposable
     public void A_start_begins_above_every_number_an_earlier_start_handed_out()
     {
         var first = new ChangeNumbers(_dir.Path);
-        Assert.Equal(0, first.Start);
-        first.Reserve(5);
-        Assert.True(new ChangeNumbers(_dir.Path).Start >= 5);
+        first.Reserve(first.Start + 5);
+        Assert.True(new ChangeNumbers(_dir.Path).Start >= first.Start + 5);
 
         // Crossing a block reserves the next one before its numbers are used.
         var second = new ChangeNumbers(_dir.Path, block: 10);
@@ -31,12 +30,31 @@ public sealed class ChangeNumbersTests : IDisposable
     [InlineData("not a number")]
     [InlineData("-5")]
     [InlineData("9223372036854775000")] // past what a JSON reader holds exactly
-    public void A_damaged_or_absurd_file_starts_over_at_zero_and_is_rewritten(string content)
+    public void A_damaged_or_absurd_file_starts_afresh_and_is_rewritten(string content)
     {
         _dir.File(ChangeNumbers.FileName, content);
         var numbers = new ChangeNumbers(_dir.Path);
-        Assert.Equal(0, numbers.Start);
-        Assert.True(new ChangeNumbers(_dir.Path).Start > 0, "the first start reserved a block");
+        Assert.InRange(numbers.Start, 1, ChangeNumbers.FreshRange);
+        Assert.True(new ChangeNumbers(_dir.Path).Start > numbers.Start, "the first start reserved a block");
+    }
+
+    [Fact]
+    public void New_or_wiped_directories_start_at_random_points_far_apart()
+    {
+        // A wiped directory cannot know what its predecessor handed out. Starting where the old one
+        // did would put a returning reader's number inside the new range, and it would skip changes.
+        var starts = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var dir = new TempDir();
+            var numbers = new ChangeNumbers(dir.Path);
+            Assert.InRange(numbers.Start, 1, ChangeNumbers.FreshRange);
+            starts.Add(numbers.Start);
+        }
+
+        // Eight uniform draws below 2^50 all within a million of another: odds ~10^-7.
+        starts.Sort();
+        Assert.Contains(starts.Zip(starts.Skip(1)), pair => pair.Second - pair.First > ChangeNumbers.Block);
     }
 
     [Fact]
@@ -52,13 +70,14 @@ public sealed class ChangeNumbersTests : IDisposable
     public async Task A_reader_with_a_number_from_before_a_restart_is_told_of_a_gap_and_then_gets_the_new_changes()
     {
         long before;
+        var numbers = new ChangeNumbers(_dir.Path);
         using (var service = NewService())
-        using (var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: new ChangeNumbers(_dir.Path)))
+        using (var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: numbers))
         {
             feed.Watch();
             await service.WriteAsync(r => r.Put("a", "1", null));
             await service.WriteAsync(r => r.Put("b", "2", null));
-            Assert.True(SpinWait.SpinUntil(() => feed.Last == 2, Deadline), $"the feed saw {feed.Last} of 2 changes");
+            Assert.True(SpinWait.SpinUntil(() => feed.Last == numbers.Start + 2, Deadline), $"the feed saw {feed.Last - numbers.Start} of 2 changes");
             before = feed.Last;
         }
 
@@ -135,7 +154,8 @@ public sealed class ChangeNumbersTests : IDisposable
         using var service = NewService();
         var reported = new List<Exception>();
         service.ListenerFailed += reported.Add;
-        using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: new ChangeNumbers(_dir.Path, block: 10));
+        var numbers = new ChangeNumbers(_dir.Path, block: 10);
+        using var feed = new ChangeFeed(service, capacity: 100, maxBytes: 1_000_000, numbers: numbers);
         feed.Watch();
 
         // The next reservation's temporary file cannot be created: a directory stands in its way.
@@ -146,9 +166,9 @@ public sealed class ChangeNumbersTests : IDisposable
             await service.WriteAsync(r => r.Put($"k/{i}", "1", null));
         }
 
-        Assert.True(SpinWait.SpinUntil(() => feed.Last == many, Deadline), $"the feed saw {feed.Last} of {many} changes");
+        Assert.True(SpinWait.SpinUntil(() => feed.Last == numbers.Start + many, Deadline), $"the feed saw {feed.Last - numbers.Start} of {many} changes");
 
-        var (events, gap, _, _) = feed.After(many - 3);
+        var (events, gap, _, _) = feed.After(numbers.Start + many - 3);
         Assert.False(gap);
         Assert.Equal(3, events.Count);
         Assert.Equal(1, service.ListenerFailures);

@@ -46,6 +46,37 @@ public sealed class ChangesAcrossRestartTests : IDisposable
         Assert.True(next.Data.GetProperty("seq").GetInt64() > seen + 1, "numbers go on growing across the restart");
     }
 
+    [Fact]
+    public async Task A_reader_resuming_after_the_data_directory_was_wiped_gets_a_gap_not_the_new_numbers()
+    {
+        using var cancel = new CancellationTokenSource(Deadline);
+        long seen;
+        await using (var agent = await AgentProcess.StartAsync(_dir.Path, "feed-wipe"))
+        {
+            using var stream = await OpenAsync(agent, "v1/changes?prefix=w/", cancel.Token);
+            await Api.PutAsync(agent.Http, "w/a", "1");
+            seen = (await NextAsync(stream, cancel.Token)).Data.GetProperty("seq").GetInt64();
+            agent.Kill();
+        }
+
+        // The operator starts the node over: the ceiling of the old numbers is gone with the rest.
+        Directory.Delete(_dir.Path, recursive: true);
+        Directory.CreateDirectory(_dir.Path);
+        await using var fresh = await AgentProcess.StartAsync(_dir.Path, "feed-wipe");
+        using (var live = await OpenAsync(fresh, "v1/changes?prefix=w/", cancel.Token))
+        {
+            // Enough new changes that numbering from the old start would have passed the reader's number.
+            foreach (var key in new[] { "w/x", "w/y", "w/z" })
+            {
+                await Api.PutAsync(fresh.Http, key, "2");
+                Assert.Equal("change", (await NextAsync(live, cancel.Token)).Event);
+            }
+        }
+
+        using var resumed = await OpenAsync(fresh, $"v1/changes?prefix=w/&since={seen}", cancel.Token);
+        Assert.Equal("gap", (await NextAsync(resumed, cancel.Token)).Event);
+    }
+
     private static async Task<StreamReader> OpenAsync(AgentProcess agent, string path, CancellationToken cancel)
     {
         var response = await agent.Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancel);

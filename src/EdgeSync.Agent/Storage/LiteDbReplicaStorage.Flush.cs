@@ -126,6 +126,8 @@ public sealed partial class LiteDbReplicaStorage
             {
                 throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
             }
+
+            _ceilings.FlushOpened();
         }
 
         try
@@ -133,6 +135,7 @@ public sealed partial class LiteDbReplicaStorage
             changes();
             lock (_engine)
             {
+                _ceilings.FlushClosed();
                 if (!_db.Commit())
                 {
                     throw new InvalidOperationException("LiteDB found no transaction to commit.");
@@ -143,6 +146,7 @@ public sealed partial class LiteDbReplicaStorage
         {
             lock (_engine)
             {
+                _ceilings.FlushClosed();
                 _db.Rollback();
             }
 

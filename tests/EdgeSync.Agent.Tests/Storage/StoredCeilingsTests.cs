@@ -44,6 +44,23 @@ public sealed class StoredCeilingsTests : IDisposable
     }
 
     [Fact]
+    public void Nothing_is_learned_from_a_query_that_ran_while_a_flush_was_open()
+    {
+        // After a reopen, a flush inserts n1's update 500 (n1 not yet known, so no ceiling is raised);
+        // a delta query on another thread sees LiteDB as of the last commit and finds nothing after 400.
+        var ceilings = new StoredCeilings(openedEmpty: false);
+        ceilings.FlushOpened();
+        ceilings.Flushed("n1", 500);
+        ceilings.Learned("n1", 400, highestFound: 0);
+        ceilings.FlushClosed();
+
+        // Once committed, LiteDB holds 500: a ceiling of 400 would hide it from every later query.
+        Assert.False(ceilings.NothingAfter("n1", 450));
+        ceilings.Learned("n1", 400, highestFound: 500);
+        Assert.True(ceilings.NothingAfter("n1", 500));
+    }
+
+    [Fact]
     public void After_a_reopen_updates_flushed_later_are_still_found()
     {
         var path = _dir.File("replica.db");

@@ -8,14 +8,17 @@ namespace EdgeSync.Agent.Storage;
 /// <summary>
 /// The document stored per key (plain <see cref="BsonDocument"/>s, no BsonMapper):
 /// <c>_id</c> = key, <c>s</c> = the <see cref="KeyStateCodec"/> bytes (the one source of truth),
-/// and derived, indexed fields: <c>b</c> = Merkle bucket, <c>u</c> = one sortable
-/// "origin\u0001seq(19 digits)" entry per version, <c>t</c> = <c>[true]</c> on a tombstone only
-/// (absent on a live key, so its multi-key index holds tombstones alone and a live key's write skips it).
+/// and derived, indexed fields: <c>u</c> = one sortable "origin\u0001seq(19 digits)" entry per
+/// version, <c>t</c> = <c>[true]</c> on a tombstone only (absent on a live key, so its multi-key
+/// index holds tombstones alone and a live key's write skips it). A key's Merkle bucket is not
+/// stored: the store keeps each bucket's keys in memory (<see cref="BucketKeys"/>).
 /// </summary>
 public static class KeyDocument
 {
     public const string State = "s";
-    public const string Bucket = "b";
+
+    /// <summary>The Merkle bucket field and index of stores written before <see cref="BucketKeys"/>; dropped at open.</summary>
+    public const string LegacyBucket = "b";
     public const string Updates = "u";
     public const string Tombstone = "t";
 
@@ -28,7 +31,6 @@ public static class KeyDocument
     /// <summary>Creates the indexes the store's queries use (a no-op on a collection that has them).</summary>
     public static void EnsureIndexes(ILiteCollection<BsonDocument> keys)
     {
-        keys.EnsureIndex(Bucket, "$." + Bucket);
         keys.EnsureIndex(Updates, "$." + Updates + "[*]");
         keys.EnsureIndex(Tombstone, TombstoneIndex);
     }
@@ -48,7 +50,6 @@ public static class KeyDocument
         {
             ["_id"] = state.Key,
             [State] = encoded,
-            [Bucket] = MerkleTree.BucketOf(state.Key),
             [Updates] = updates,
         };
         if (state.IsDeleted)

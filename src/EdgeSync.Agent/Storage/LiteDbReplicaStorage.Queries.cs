@@ -77,14 +77,33 @@ public sealed partial class LiteDbReplicaStorage
 
     public IEnumerable<KeyState> LoadBucket(int bucket)
     {
-        var view = View();
-        List<BsonDocument> docs;
-        lock (_engine)
+        if (!_bucketsComplete)
         {
-            docs = _keys.Find(Query.EQ(KeyDocument.Bucket, bucket)).ToList();
+            // Only when the scan at open did not run to its end (or a failed commit reset the buckets).
+            foreach (var _ in StoredInOrder())
+            {
+            }
         }
 
-        var states = docs.Where(d => !view.Contains(d["_id"].AsString)).Select(KeyDocument.ToState).ToList();
+        var view = View();
+        var states = new List<KeyState>();
+        lock (_engine)
+        {
+            foreach (var key in _buckets.Keys(bucket))
+            {
+                if (view.Contains(key))
+                {
+                    continue; // pending: read from the view below
+                }
+
+                _byId.Parameters["0"] = key;
+                if (_keys.FindOne(_byId) is { } doc)
+                {
+                    states.Add(KeyDocument.ToState(doc));
+                }
+            }
+        }
+
         foreach (var key in view.KeysInBucket(bucket))
         {
             if (view.Decode(key) is { } state)
@@ -163,6 +182,12 @@ public sealed partial class LiteDbReplicaStorage
     private IEnumerable<BsonDocument> StoredInOrder()
     {
         string? after = null;
+        // The first scan fills the buckets. A key already there (saved, or met by a scan given up
+        // part-way) must not be listed twice, so only a map that was empty and is fed by this scan
+        // alone skips the look.
+        var buckets = _bucketsComplete ? null : _buckets;
+        var surelyNew = _buckets.Count == 0;
+        var edits = _bucketEdits;
         while (true)
         {
             List<BsonDocument> chunk;
@@ -173,7 +198,13 @@ public sealed partial class LiteDbReplicaStorage
 
             foreach (var doc in chunk)
             {
-                _known.Add(doc["_id"].AsString);
+                var key = doc["_id"].AsString;
+                _known.Add(key);
+                if (buckets == _buckets)
+                {
+                    buckets?.Add(key, surelyNew && edits == _bucketEdits);
+                }
+
                 yield return doc;
             }
 
@@ -182,6 +213,7 @@ public sealed partial class LiteDbReplicaStorage
                 // Every stored key is now in the filter (and every later save adds its key), so a
                 // "no" from it means a new key. Only a scan that ran to the end arms it.
                 _knownComplete = true;
+                _bucketsComplete |= buckets is not null && buckets == _buckets;
                 yield break;
             }
 

@@ -8,8 +8,9 @@ namespace EdgeSync.Agent.Storage;
 /// <summary>
 /// The replica's storage: one LiteDB file, opened by exactly one process (direct mode; a lock
 /// file refuses a second opener, since two processes on one file corrupt it on Linux), fronted by
-/// a write-ahead log. One document per key, with the indexes the replica queries: Merkle bucket,
-/// per-origin update sequence (a range scan for delta sync) and a deleted flag.
+/// a write-ahead log. One document per key, with the indexes the replica queries: per-origin update
+/// sequence (a range scan for delta sync) and tombstones; each Merkle bucket's keys are kept in
+/// memory (<see cref="BucketKeys"/>), filled by the full scan at open.
 /// Changes between two <see cref="Commit"/> calls form one batch. <see cref="Commit"/> appends the
 /// batch to the log as one checksummed frame and fdatasyncs it, then returns: the batch is durable.
 /// The changes reach LiteDB later, a few hundred keys per transaction on a thread of their own, because
@@ -46,6 +47,10 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
     private readonly KnownKeys _known;
     private bool _knownComplete;
+    /// <summary>Every key held, by Merkle bucket; complete once a full scan has fed it (see <see cref="LoadBucket"/>).</summary>
+    private BucketKeys _buckets = new();
+    private bool _bucketsComplete;
+    private long _bucketEdits; // saves and removals, for a scan to tell whether the map changed under it
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
 
@@ -105,6 +110,11 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             // Every collection and index is created here, on one thread, before anything else runs.
             _keys = _db.GetCollection(KeysCollection, BsonAutoId.ObjectId);
             KeyDocument.EnsureIndexes(_keys);
+            if (_keys.DropIndex(KeyDocument.LegacyBucket))
+            {
+                _sync.SyncAfterCommit(); // a crash before this only means dropping it again
+            }
+
             TombstonesMoved = LegacyTombstoneIndex.Migrate(_db, _keys, KeysCollection, _sync.SyncAfterCommit);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             // Sized from the file (a stored key took ~560 bytes of it with its indexes), not by
@@ -240,6 +250,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         _batch.Set(state.Key, bytes, absent);
         _frame.Save(state.Key, bytes);
         _known.Add(state.Key);
+        _buckets.Add(state.Key, surelyNew: absent);
+        _bucketEdits++;
         _cache.Put(state.Key, bytes);
         _view = null;
     }
@@ -249,6 +261,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _batch.Set(key, null);
         _frame.Remove(key);
+        _buckets.Remove(key);
+        _bucketEdits++;
         _cache.Remove(key);
         _view = null;
     }
@@ -312,9 +326,12 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
         catch (IOException)
         {
-            // Nothing of this batch may be served as if it had been stored.
+            // Nothing of this batch may be served as if it had been stored. Its keys' buckets are
+            // rebuilt from the store if asked for again (a removal in it took a stored key out).
             _batch.Clear();
             _cache.Clear();
+            _buckets = new BucketKeys();
+            _bucketsComplete = false;
             _view = null;
             throw;
         }

@@ -30,7 +30,10 @@ public sealed class MerkleTree
     public UInt128 Root => _levels[0][0];
 
     /// <summary>A key's leaf bucket: xxHash3 of its UTF-8 bytes (the same on every node and platform).</summary>
-    public static int BucketOf(string key) => (int)(XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(key)) >> 52) & (LeafCount - 1);
+    public static int BucketOf(string key) => BucketOf(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The leaf bucket of a key given as its UTF-8 bytes.</summary>
+    public static int BucketOf(ReadOnlySpan<byte> utf8) => (int)(XxHash3.HashToUInt64(utf8) >> 52) & (LeafCount - 1);
 
     /// <summary>A key's contribution: its digest mixed with the key, so equal states of different keys differ.</summary>
     public static UInt128 LeafDigest(KeyState state) => KeyStateCodec.Digest(state);

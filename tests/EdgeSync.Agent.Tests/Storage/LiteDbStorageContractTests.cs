@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
 using LiteDB;
 
 namespace EdgeSync.Agent.Tests.Storage;
@@ -85,6 +86,80 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
         reopened.Save(States.Make("k/new", ("n1", 1, 5000, "new")));
         reopened.Commit();
         Assert.Equal("new", reopened.Load("k/new")!.Siblings.Single().Value);
+    }
+
+    [Fact]
+    public void Merkle_buckets_list_every_key_once_whether_asked_before_or_after_the_scan_at_open()
+    {
+        var keys = Enumerable.Range(0, 2000).Select(i => $"k/{i:D4}").ToList();
+        foreach (var key in keys)
+        {
+            _storage.Save(States.Make(key, ("n1", 1, 1, "1")));
+        }
+
+        _storage.Commit();
+        var byBucket = keys.GroupBy(MerkleTree.BucketOf).Take(30).ToList();
+
+        // Asked before any full scan: the store reads every key once to learn the buckets.
+        using (var reopened = LiteDbReplicaStorageReopen())
+        {
+            AssertBuckets(reopened, byBucket, []);
+        }
+
+        // Keys saved (new and stored ones) and removed before the scan at open: none listed twice, none left out.
+        using (var reopened = LiteDbReplicaStorage.Open(_dir.File("replica.db")))
+        {
+            reopened.Save(States.Make("k/0001", ("n1", 2, 2, "2")));
+            reopened.Save(States.Make("k/new", ("n1", 3, 3, "3")));
+            reopened.Remove("k/0002");
+            reopened.Commit();
+            Assert.Equal(2000, reopened.LoadAll().Count());
+            var changed = keys.Append("k/new").Where(k => k != "k/0002").GroupBy(MerkleTree.BucketOf)
+                .Where(g => byBucket.Any(b => b.Key == g.Key) || g.Contains("k/new") || MerkleTree.BucketOf("k/0002") == g.Key).ToList();
+            AssertBuckets(reopened, changed, ["k/0002"]);
+        }
+    }
+
+    [Fact]
+    public void A_store_written_with_the_bucket_index_drops_it_at_open_and_still_lists_buckets()
+    {
+        var keys = Enumerable.Range(0, 500).Select(i => $"k/{i:D3}").ToList();
+        foreach (var key in keys)
+        {
+            _storage.Save(States.Make(key, ("n1", 1, 1, "1")));
+        }
+
+        _storage.Commit();
+        _storage.Dispose();
+        var path = _dir.File("replica.db");
+        using (var db = OpenRaw(path))
+        {
+            // As earlier versions wrote it: every key's bucket in "b", indexed.
+            var collection = db.GetCollection("keys");
+            foreach (var doc in collection.FindAll().ToList())
+            {
+                doc[KeyDocument.LegacyBucket] = MerkleTree.BucketOf(doc["_id"].AsString);
+                collection.Update(doc);
+            }
+
+            collection.EnsureIndex(KeyDocument.LegacyBucket, "$." + KeyDocument.LegacyBucket);
+        }
+
+        using (var reopened = LiteDbReplicaStorage.Open(path))
+        {
+            AssertBuckets(reopened, keys.GroupBy(MerkleTree.BucketOf).Take(20).ToList(), []);
+        }
+
+        using var raw = OpenRaw(path);
+        Assert.DoesNotContain(KeyDocument.LegacyBucket, raw.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == "keys").Select(i => i["name"].AsString));
+    }
+
+    private static void AssertBuckets(LiteDbReplicaStorage store, List<IGrouping<int, string>> expected, string[] gone)
+    {
+        foreach (var group in expected)
+        {
+            Assert.Equal(group.Except(gone).Order(StringComparer.Ordinal), store.LoadBucket(group.Key).Select(s => s.Key).Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]

@@ -231,10 +231,12 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
                     Interlocked.Increment(ref _batches);
                     Interlocked.Add(ref _operations, batch.Count);
                 }
-                catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+                catch (Exception e)
                 {
                     // The in-memory state is now ahead of the disk: refuse everything from here on
                     // (marked before any caller hears of it, so none can slip a write in after).
+                    // Any exception, not only I/O ones: an unexpected one on this thread would
+                    // otherwise end the process with a stack trace instead of the store's clean stop.
                     first = MarkFailed(e);
                     _batchChanges.Clear();
                     failed = e;

@@ -35,13 +35,14 @@ internal sealed class WalBatch
 
     public void Clear()
     {
+        // Emptied first: a capacity below the current length throws, and a frame past KeepCapacity
+        // (one commit of more than 1 MB) would then fail after it was already durable.
+        _buffer.SetLength(WriteAheadLog.HeaderSize);
+        _buffer.Position = WriteAheadLog.HeaderSize;
         if (_buffer.Capacity > KeepCapacity)
         {
             _buffer.Capacity = KeepCapacity;
         }
-
-        _buffer.SetLength(WriteAheadLog.HeaderSize);
-        _buffer.Position = WriteAheadLog.HeaderSize;
     }
 
     public void Save(string key, byte[] state)

@@ -9,6 +9,9 @@ public sealed class DiskFullStorage : IReplicaStorage
 
     public volatile bool Full;
 
+    /// <summary>What a commit throws once <see cref="Full"/> is set (by default a full disk's I/O error).</summary>
+    public Func<Exception> Failure { get; set; } = () => new IOException("No space left on device");
+
     public KeyState? Load(string key) => _inner.Load(key);
 
     public void Save(KeyState state) => _inner.Save(state);
@@ -33,7 +36,7 @@ public sealed class DiskFullStorage : IReplicaStorage
     {
         if (Full)
         {
-            throw new IOException("No space left on device");
+            throw Failure();
         }
 
         _inner.Commit();

@@ -89,6 +89,26 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     }
 
     [Fact]
+    public void A_commit_of_more_than_a_megabyte_is_stored_and_the_next_commits_work()
+    {
+        // One batch past the write-ahead log's kept buffer (1 MB): e.g. several large batch POSTs
+        // that the writer commits together, or a re-seeding node applying big repair answers.
+        var value = "\"" + new string('v', 60_000) + "\"";
+        for (var i = 0; i < 40; i++)
+        {
+            _storage.Save(States.Make($"big/{i:D2}", ("n1", i + 1, i + 1, value)));
+        }
+
+        _storage.Commit();
+        _storage.Save(States.Make("small", ("n1", 41, 41, "1")));
+        _storage.Commit();
+
+        using var reopened = LiteDbReplicaStorageReopen();
+        Assert.Equal(41, reopened.LoadAll().Count());
+        Assert.Equal(value, reopened.Load("big/39")!.Siblings.Single().Value);
+    }
+
+    [Fact]
     public void Merkle_buckets_list_every_key_once_whether_asked_before_or_after_the_scan_at_open()
     {
         var keys = Enumerable.Range(0, 2000).Select(i => $"k/{i:D4}").ToList();

@@ -182,6 +182,22 @@ public sealed class ReplicaServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_that_fails_in_an_unexpected_way_fails_the_store_instead_of_ending_the_process()
+    {
+        var storage = new DiskFullStorage { Failure = () => new ArgumentOutOfRangeException("value", "a bug in the store") };
+        using var service = new ReplicaService(NewReplica(storage));
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        service.Failed += e => failed.TrySetResult(e);
+        await service.WriteAsync(r => r.Put("a", "1", null));
+
+        storage.Full = true;
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => service.WriteAsync(r => r.Put("b", "2", null)).WaitAsync(Deadline));
+        Assert.IsType<ArgumentOutOfRangeException>(await failed.Task.WaitAsync(Deadline));
+        Assert.NotNull(service.Fault);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.WriteAsync(r => r.Put("c", "3", null)).WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task Committed_changes_are_announced_after_they_are_durable()
     {
         using var storage = LiteDbReplicaStorage.Open(DbPath);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
 using EdgeSync.Core.Sync;
 
@@ -11,7 +12,9 @@ namespace EdgeSync.Benchmarks;
 /// the bytes both engines put on the wire (encoded by the real codec) and the rounds until the
 /// Merkle roots match, against the encoded size of the divergent records themselves — once for
 /// the delta path alone and once for the Merkle path alone, with the bytes per message type.
-/// Usage: anti-entropy [keys] [diverged]
+/// Usage: anti-entropy [keys] [diverged] [--litedb]. With <c>--litedb</c> both replicas keep their
+/// keys in the agent's LiteDB store (in a temporary directory) instead of in memory, so the time
+/// includes the store's reads (the Merkle path lists buckets from it).
 /// </summary>
 public static class AntiEntropyBenchmark
 {
@@ -19,18 +22,33 @@ public static class AntiEntropyBenchmark
 
     public static Task<int> RunAsync(string[] args)
     {
-        var keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        var diverged = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
-        Console.WriteLine($"anti-entropy: {keys:N0} keys on 2 replicas, {diverged:N0} changed during a partition ({diverged / 2} on each side)");
-        var ok = Measure("delta", keys, diverged, delta: true) & Measure("merkle", keys, diverged, delta: false);
-        return Task.FromResult(ok ? 0 : 1);
+        var liteDb = args.Contains("--litedb");
+        var numbers = args.Where(a => a != "--litedb").ToArray();
+        var keys = numbers.Length > 0 ? int.Parse(numbers[0], CultureInfo.InvariantCulture) : 100_000;
+        var diverged = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 1_000;
+        Console.WriteLine($"anti-entropy: {keys:N0} keys on 2 replicas ({(liteDb ? "LiteDB stores" : "in memory")}), {diverged:N0} changed during a partition ({diverged / 2} on each side)");
+        var dir = Directory.CreateTempSubdirectory("edgesync-ae-");
+        try
+        {
+            Func<string, IReplicaStorage> storage = liteDb
+                ? name => LiteDbReplicaStorage.Open(Path.Combine(dir.FullName, $"{name}-{Guid.NewGuid():N}.db"))
+                : _ => new InMemoryReplicaStorage();
+            var ok = Measure("delta", keys, diverged, delta: true, storage) & Measure("merkle", keys, diverged, delta: false, storage);
+            return Task.FromResult(ok ? 0 : 1);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
-    private static bool Measure(string path, int keys, int diverged, bool delta)
+    private static bool Measure(string path, int keys, int diverged, bool delta, Func<string, IReplicaStorage> storage)
     {
         var setup = Stopwatch.StartNew();
-        var a = new Replica("a", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System);
-        var b = new Replica("b", new InMemoryReplicaStorage(), new StoreOptions(), TimeProvider.System);
+        var storeA = storage("a");
+        var storeB = storage("b");
+        var a = new Replica("a", storeA, new StoreOptions(), TimeProvider.System);
+        var b = new Replica("b", storeB, new StoreOptions(), TimeProvider.System);
         for (var i = 0; i < keys; i++)
         {
             a.Put(Key(i), Value.Replace("{0}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), null);
@@ -95,6 +113,8 @@ public static class AntiEntropyBenchmark
 
         engineA.Dispose();
         engineB.Dispose();
+        (storeA as IDisposable)?.Dispose();
+        (storeB as IDisposable)?.Dispose();
         return converged;
     }
 

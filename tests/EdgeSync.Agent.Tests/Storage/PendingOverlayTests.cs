@@ -84,6 +84,58 @@ public sealed class PendingOverlayTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Queries_made_while_a_large_flush_is_in_progress_match_the_reference()
+    {
+        // One flush of 30k keys takes seconds: every query in between reads LiteDB while the flush's
+        // transaction is open on another thread, with the keys still in the overlay.
+        var reference = new InMemoryReplicaStorage();
+        using var store = LiteDbReplicaStorage.Open(_dir.File("large.db"));
+        for (var i = 0; i < 30000; i++)
+        {
+            var state = States.Make($"k/{i:D6}", (i % 3 == 0 ? "n1" : "n2", i + 1, i + 1, $"{i}"));
+            store.Save(state);
+            reference.Save(state);
+        }
+
+        store.Commit();
+        reference.Commit();
+        var checks = 0;
+        var mismatches = new List<string>();
+        var random = new Random(1);
+        while (store.PendingKeys > 0 && checks < 2000)
+        {
+            checks++;
+            var after = random.Next(0, 30000);
+            var origin = random.Next(2) == 0 ? "n1" : "n2";
+            var e = reference.UpdatesAfter(origin, after).Order().ToList();
+            var a = store.UpdatesAfter(origin, after).Order().ToList();
+            if (!e.SequenceEqual(a))
+            {
+                mismatches.Add($"updates {origin} {after}: {e.Count} vs {a.Count}");
+            }
+
+            var bucket = random.Next(MerkleTree.LeafCount);
+            var eb = reference.LoadBucket(bucket).Select(x => x.Key).Order(StringComparer.Ordinal).ToList();
+            var ab = store.LoadBucket(bucket).Select(x => x.Key).Order(StringComparer.Ordinal).ToList();
+            if (!eb.SequenceEqual(ab))
+            {
+                mismatches.Add($"bucket {bucket}: {eb.Count} vs {ab.Count}");
+            }
+
+            var start = $"k/{random.Next(30000):D6}";
+            var el = reference.List("k/", start, 50).Select(x => x.Key).ToList();
+            var al = store.List("k/", start, 50).Select(x => x.Key).ToList();
+            if (!el.SequenceEqual(al))
+            {
+                mismatches.Add($"list {start}: {el.Count} vs {al.Count}");
+            }
+        }
+
+        Assert.True(checks > 5, $"only {checks} checks ran during the flush");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches in {checks} checks: {string.Join("; ", mismatches.Take(10))}");
+    }
+
     private static void AssertSame(IReplicaStorage expected, IReplicaStorage actual, Random random, string where)
     {
         Assert.True(Encoded(expected.LoadAll()).SequenceEqual(Encoded(actual.LoadAll())), $"LoadAll differs at {where}");

@@ -20,15 +20,7 @@ public sealed class ChangesAcrossRestartTests : IDisposable
     public async Task A_reader_resuming_after_a_kill_and_restart_gets_a_gap_then_the_new_changes()
     {
         using var cancel = new CancellationTokenSource(Deadline);
-        long seen;
-        await using (var agent = await AgentProcess.StartAsync(_dir.Path, "feed-restart"))
-        {
-            using var stream = await OpenAsync(agent, "v1/changes?prefix=r/", cancel.Token);
-            await Api.PutAsync(agent.Http, "r/a", "1");
-            seen = (await NextAsync(stream, cancel.Token)).Data.GetProperty("seq").GetInt64();
-            await Api.PutAsync(agent.Http, "r/b", "2"); // made while nobody listens, then lost from memory
-            agent.Kill();
-        }
+        var seen = await SeenThenKilledAsync("feed-restart", "r/a", "r/b", cancel.Token); // r/b: made while nobody listens, then lost from memory
 
         await using var restarted = await AgentProcess.StartAsync(_dir.Path, "feed-restart");
         await Api.PutAsync(restarted.Http, "r/c", "3"); // before anyone reads this process's feed
@@ -50,14 +42,7 @@ public sealed class ChangesAcrossRestartTests : IDisposable
     public async Task A_reader_resuming_after_the_data_directory_was_wiped_gets_a_gap_not_the_new_numbers()
     {
         using var cancel = new CancellationTokenSource(Deadline);
-        long seen;
-        await using (var agent = await AgentProcess.StartAsync(_dir.Path, "feed-wipe"))
-        {
-            using var stream = await OpenAsync(agent, "v1/changes?prefix=w/", cancel.Token);
-            await Api.PutAsync(agent.Http, "w/a", "1");
-            seen = (await NextAsync(stream, cancel.Token)).Data.GetProperty("seq").GetInt64();
-            agent.Kill();
-        }
+        var seen = await SeenThenKilledAsync("feed-wipe", "w/a", null, cancel.Token);
 
         // The operator starts the node over: the ceiling of the old numbers is gone with the rest.
         Directory.Delete(_dir.Path, recursive: true);
@@ -75,6 +60,25 @@ public sealed class ChangesAcrossRestartTests : IDisposable
 
         using var resumed = await OpenAsync(fresh, $"v1/changes?prefix=w/&since={seen}", cancel.Token);
         Assert.Equal("gap", (await NextAsync(resumed, cancel.Token)).Event);
+    }
+
+    /// <summary>
+    /// Runs an agent, reads the change number of a put of <paramref name="read"/> from its feed, puts
+    /// <paramref name="unread"/> (if any) with nobody reading, and kills the agent; returns that number.
+    /// </summary>
+    private async Task<long> SeenThenKilledAsync(string node, string read, string? unread, CancellationToken cancel)
+    {
+        await using var agent = await AgentProcess.StartAsync(_dir.Path, node);
+        using var stream = await OpenAsync(agent, $"v1/changes?prefix={read[..(read.IndexOf('/') + 1)]}", cancel);
+        await Api.PutAsync(agent.Http, read, "1");
+        var seen = (await NextAsync(stream, cancel)).Data.GetProperty("seq").GetInt64();
+        if (unread is not null)
+        {
+            await Api.PutAsync(agent.Http, unread, "2");
+        }
+
+        agent.Kill();
+        return seen;
     }
 
     private static async Task<StreamReader> OpenAsync(AgentProcess agent, string path, CancellationToken cancel)

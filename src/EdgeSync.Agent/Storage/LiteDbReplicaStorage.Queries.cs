@@ -77,9 +77,9 @@ public sealed partial class LiteDbReplicaStorage
 
     public IEnumerable<KeyState> LoadBucket(int bucket)
     {
-        if (!_bucketsComplete)
+        if (!_knownComplete)
         {
-            // Only when the scan at open did not run to its end (or a failed commit reset the buckets).
+            // Only when the scan at open did not run to its end.
             foreach (var _ in StoredInOrder())
             {
             }
@@ -96,8 +96,7 @@ public sealed partial class LiteDbReplicaStorage
                     continue; // pending: read from the view below
                 }
 
-                _byId.Parameters["0"] = key;
-                if (_keys.FindOne(_byId) is { } doc)
+                if (Stored(key) is { } doc)
                 {
                     states.Add(KeyDocument.ToState(doc));
                 }
@@ -182,10 +181,9 @@ public sealed partial class LiteDbReplicaStorage
     private IEnumerable<BsonDocument> StoredInOrder()
     {
         string? after = null;
-        // The first scan fills the buckets. A key already there (saved, or met by a scan given up
-        // part-way) must not be listed twice, so only a map that was empty and is fed by this scan
-        // alone skips the look.
-        var buckets = _bucketsComplete ? null : _buckets;
+        // Scans fill the buckets until one runs to its end. A key already there (saved, or met by a
+        // scan given up part-way) must not be listed twice, so only a map that was empty and is fed
+        // by this scan alone skips the look.
         var surelyNew = _buckets.Count == 0;
         var edits = _bucketEdits;
         while (true)
@@ -200,9 +198,9 @@ public sealed partial class LiteDbReplicaStorage
             {
                 var key = doc["_id"].AsString;
                 _known.Add(key);
-                if (buckets == _buckets)
+                if (!_knownComplete)
                 {
-                    buckets?.Add(key, surelyNew && edits == _bucketEdits);
+                    _buckets.Add(key, surelyNew && edits == _bucketEdits);
                 }
 
                 yield return doc;
@@ -210,10 +208,9 @@ public sealed partial class LiteDbReplicaStorage
 
             if (chunk.Count < ScanChunk)
             {
-                // Every stored key is now in the filter (and every later save adds its key), so a
-                // "no" from it means a new key. Only a scan that ran to the end arms it.
+                // Every stored key is now in the filter and the buckets (and every later save adds
+                // its key), so a "no" from the filter means a new key. Only a scan that ran to the end arms it.
                 _knownComplete = true;
-                _bucketsComplete |= buckets is not null && buckets == _buckets;
                 yield break;
             }
 

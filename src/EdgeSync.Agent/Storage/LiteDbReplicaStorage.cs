@@ -47,9 +47,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
     private readonly KnownKeys _known;
     private bool _knownComplete;
-    /// <summary>Every key held, by Merkle bucket; complete once a full scan has fed it (see <see cref="LoadBucket"/>).</summary>
-    private BucketKeys _buckets = new();
-    private bool _bucketsComplete;
+    /// <summary>Every key held, by Merkle bucket; complete, like <see cref="_known"/>, once a full scan has fed it.</summary>
+    private readonly BucketKeys _buckets = new();
     private long _bucketEdits; // saves and removals, for a scan to tell whether the map changed under it
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
@@ -222,13 +221,10 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             return null; // never held since the full scan at open: a new key
         }
 
-        // One parsed predicate, its parameter set per call: FindById parses "_id = @0" every time,
-        // a third of a lookup's time (a lookup precedes every put). Safe: one caller at a time.
         BsonDocument? doc;
         lock (_engine)
         {
-            _byId.Parameters["0"] = key;
-            doc = _keys.FindOne(_byId);
+            doc = Stored(key);
         }
 
         if (doc is null)
@@ -327,12 +323,9 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         }
         catch (IOException)
         {
-            // Nothing of this batch may be served as if it had been stored. Its keys' buckets are
-            // rebuilt from the store if asked for again (a removal in it took a stored key out).
+            // Nothing of this batch may be served as if it had been stored.
             _batch.Clear();
             _cache.Clear();
-            _buckets = new BucketKeys();
-            _bucketsComplete = false;
             _view = null;
             throw;
         }
@@ -395,6 +388,17 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         _db.Dispose();
         _sync.Dispose();
         _lock.Dispose();
+    }
+
+    /// <summary>
+    /// The stored document of <paramref name="key"/>; the caller holds <see cref="_engine"/>. One parsed
+    /// predicate, its parameter set per call: FindById parses "_id = @0" every time, a third of a
+    /// lookup's time (a lookup precedes every put). Safe: one caller at a time.
+    /// </summary>
+    private BsonDocument? Stored(string key)
+    {
+        _byId.Parameters["0"] = key;
+        return _keys.FindOne(_byId);
     }
 
     private bool TryPending(string key, out byte[]? state)

@@ -112,12 +112,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     public void Merkle_buckets_list_every_key_once_whether_asked_before_or_after_the_scan_at_open()
     {
         var keys = Enumerable.Range(0, 2000).Select(i => $"k/{i:D4}").ToList();
-        foreach (var key in keys)
-        {
-            _storage.Save(States.Make(key, ("n1", 1, 1, "1")));
-        }
-
-        _storage.Commit();
+        SaveCommitted(keys);
         var byBucket = keys.GroupBy(MerkleTree.BucketOf).Take(30).ToList();
 
         // Asked before any full scan: the store reads every key once to learn the buckets.
@@ -144,12 +139,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     public void A_store_written_with_the_bucket_index_drops_it_at_open_and_still_lists_buckets()
     {
         var keys = Enumerable.Range(0, 500).Select(i => $"k/{i:D3}").ToList();
-        foreach (var key in keys)
-        {
-            _storage.Save(States.Make(key, ("n1", 1, 1, "1")));
-        }
-
-        _storage.Commit();
+        SaveCommitted(keys);
         _storage.Dispose();
         var path = _dir.File("replica.db");
         using (var db = OpenRaw(path))

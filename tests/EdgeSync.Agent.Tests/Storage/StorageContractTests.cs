@@ -12,6 +12,17 @@ public abstract class StorageContractTests
 {
     protected abstract IReplicaStorage Storage { get; }
 
+    /// <summary>Saves one plain version of each key, in one committed batch.</summary>
+    protected void SaveCommitted(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            Storage.Save(States.Make(key, ("n1", 1, 1, "1")));
+        }
+
+        Storage.Commit();
+    }
+
     [Fact]
     public void Saved_state_round_trips_with_every_field()
     {
@@ -70,12 +81,7 @@ public abstract class StorageContractTests
     public void LoadBucket_returns_the_keys_of_that_merkle_bucket()
     {
         var keys = Enumerable.Range(0, 300).Select(i => $"k{i}").ToList();
-        foreach (var key in keys)
-        {
-            Storage.Save(States.Make(key, ("n1", 1, 1, "1")));
-        }
-
-        Storage.Commit();
+        SaveCommitted(keys);
         foreach (var group in keys.GroupBy(MerkleTree.BucketOf).Take(20))
         {
             Assert.Equal(group.Order(StringComparer.Ordinal), Storage.LoadBucket(group.Key).Select(s => s.Key).Order(StringComparer.Ordinal));
@@ -103,12 +109,7 @@ public abstract class StorageContractTests
     public void List_pages_through_a_prefix_in_ordinal_order()
     {
         string[] keys = ["a", "a/", "a/b", "a/b/c", "a/z", "a/\u00e9t\u00e9", "a/\u4e2d\u6587", "a/\ud83d\ude00", "a/\uffef", "a0", "A/x", "b/a", "a.b"];
-        foreach (var key in keys)
-        {
-            Storage.Save(States.Make(key, ("n1", 1, 1, "1")));
-        }
-
-        Storage.Commit();
+        SaveCommitted(keys);
         var expected = keys.Where(k => k.StartsWith("a/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
         Assert.Equal(expected, Storage.List("a/", null, 100).Select(s => s.Key));

@@ -33,13 +33,16 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
     public bool CanReach(ConsistencyLevel level) => Needed(level) <= cluster.ReachableMembers;
 
+    public bool SendsWrites(ConsistencyLevel level) => Needed(level) > 1 && fleet.Engine is not null;
+
     public async Task<int> ReplicateAsync(ConsistencyLevel level, IReadOnlyList<KeyState> states, TimeSpan timeout, CancellationToken cancel)
     {
-        var peers = Needed(level) - 1;
-        if (peers <= 0 || fleet.Engine is not { } engine)
+        if (!SendsWrites(level) || fleet.Engine is not { } engine)
         {
             return 1;
         }
+
+        var peers = Needed(level) - 1;
 
         using var lost = WatchReachability(level, cancel);
         int replicas;

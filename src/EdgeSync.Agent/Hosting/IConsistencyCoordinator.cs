@@ -21,6 +21,12 @@ public interface IConsistencyCoordinator
     bool CanReach(ConsistencyLevel level);
 
     /// <summary>
+    /// Whether <see cref="ReplicateAsync"/> at this level sends the writes to every peer itself. Such
+    /// writes are made with <c>replicatedByCaller</c>, so the store's push does not send them as well.
+    /// </summary>
+    bool SendsWrites(ConsistencyLevel level);
+
+    /// <summary>
     /// Send committed local writes to the peers; returns the members holding every one of them
     /// durably (the fewest over the writes, this node included) when the level was met or the timeout passed.
     /// </summary>

@@ -42,7 +42,8 @@ public sealed class BatchEndpoint(
         KvEndpoints.ThrowIfRecovering(fence);
         await gate.PrepareAsync(ctx, opts);
         var started = Stopwatch.GetTimestamp();
-        var results = await StoreWrites.WriteAsync(store, r => writes.Select(w => w.Delete ? r.Delete(w.Key, w.Context) : r.Put(w.Key, w.Json!, w.Context)).ToArray());
+        var sent = gate.Coordinator.SendsWrites(opts.Consistency);
+        var results = await StoreWrites.WriteAsync(store, r => writes.Select(w => w.Delete ? r.Delete(w.Key, w.Context, sent) : r.Put(w.Key, w.Json!, w.Context, sent)).ToArray());
         var elapsed = Stopwatch.GetElapsedTime(started);
         var session = opts.Session.Clone();
         var refusals = new ApiException?[results.Length];

@@ -31,7 +31,7 @@ public sealed class KvEndpoints(
         var opts = RequestOptions.Parse(ctx);
         var json = await ReadValueAsync(ctx);
         ThrowIfRecovering(fence);
-        await WriteAsync(ctx, key, opts, "put", r => r.Put(key, json, opts.Context));
+        await WriteAsync(ctx, key, opts, "put", (r, sent) => r.Put(key, json, opts.Context, sent));
     }
 
     public async Task DeleteAsync(HttpContext ctx)
@@ -39,7 +39,7 @@ public sealed class KvEndpoints(
         var key = KeyPath.FromRequest(ctx);
         var opts = RequestOptions.Parse(ctx);
         ThrowIfRecovering(fence);
-        await WriteAsync(ctx, key, opts, "delete", r => r.Delete(key, opts.Context));
+        await WriteAsync(ctx, key, opts, "delete", (r, sent) => r.Delete(key, opts.Context, sent));
     }
 
     /// <summary>A recovered store takes local writes only once its peers have re-seeded it (see StoreRecovery).</summary>
@@ -101,13 +101,15 @@ public sealed class KvEndpoints(
         }
     }
 
-    private async Task WriteAsync(HttpContext ctx, string key, RequestOptions opts, string op, Func<Replica, WriteResult> write)
+    /// <param name="write">Makes the write; its flag is <c>replicatedByCaller</c> (see <see cref="IConsistencyCoordinator.SendsWrites"/>).</param>
+    private async Task WriteAsync(HttpContext ctx, string key, RequestOptions opts, string op, Func<Replica, bool, WriteResult> write)
     {
         await gate.PrepareAsync(ctx, opts);
         var started = Stopwatch.GetTimestamp();
+        var sent = gate.Coordinator.SendsWrites(opts.Consistency);
         // Answered on the writer thread: what follows is a few headers and a small JSON body (or, for
         // quorum and all, an await), cheaper than waking a pool thread for it.
-        var result = await StoreWrites.WriteAsync(store, write, answerInline: true);
+        var result = await StoreWrites.WriteAsync(store, r => write(r, sent), answerInline: true);
         if (!result.Ok)
         {
             throw Refused(result);

@@ -26,7 +26,7 @@ public sealed class FleetMetrics : IDisposable
         _meter.CreateObservableCounter("edgesync.messages.malformed", () => Malformed(fleet), description: "Fleet and sync payloads that did not decode (dropped), by kind.");
         _meter.CreateObservableCounter("edgesync.sync.messages.sent", () => Sync(fleet, s => s.MessagesSent), description: "Sync messages sent (pushes and anti-entropy).");
         _meter.CreateObservableCounter("edgesync.sync.bytes.sent", () => Sync(fleet, s => s.BytesSent), description: "Estimated bytes of sync messages sent.");
-        _meter.CreateObservableCounter("edgesync.sync.pushes.sent", () => Sync(fleet, s => s.PushesSent), description: "Local writes pushed to the fleet.");
+        _meter.CreateObservableCounter("edgesync.sync.pushes.sent", () => Sync(fleet, s => s.PushesSent), description: "Local writes pushed to the fleet (quorum and all writes go to each peer as replicate requests instead).");
         _meter.CreateObservableCounter("edgesync.sync.push.messages.sent", () => Sync(fleet, s => s.PushMessagesSent), description: "Push messages sent (one per committed batch of local writes).");
         _meter.CreateObservableCounter("edgesync.sync.rounds", () => Sync(fleet, s => s.Rounds), description: "Anti-entropy rounds started.");
         _meter.CreateObservableCounter("edgesync.sync.put_off", () => Sync(fleet, s => s.ExchangesPutOff), description: "Anti-entropy rounds and answers put off while received pushes were still being applied.");

@@ -61,7 +61,10 @@ public sealed class Replica
 
     public event Action<ReplicaChange>? Changed;
 
-    public WriteResult Put(string key, string json, DotSet? context)
+    /// <param name="replicatedByCaller">The caller sends the new state to every peer itself (a quorum
+    /// or all write asks each one for a durable acknowledgement), so the commit's push leaves it out
+    /// rather than send it to every peer twice.</param>
+    public WriteResult Put(string key, string json, DotSet? context, bool replicatedByCaller = false)
     {
         if (KeyRules.Validate(key) is { } keyProblem)
         {
@@ -73,10 +76,11 @@ public sealed class Replica
             return valueProblem;
         }
 
-        return WriteLocal(key, json, context);
+        return WriteLocal(key, json, context, replicatedByCaller);
     }
 
-    public WriteResult Delete(string key, DotSet? context)
+    /// <param name="replicatedByCaller">As for <see cref="Put"/>.</param>
+    public WriteResult Delete(string key, DotSet? context, bool replicatedByCaller = false)
     {
         if (KeyRules.Validate(key) is { } keyProblem)
         {
@@ -89,7 +93,7 @@ public sealed class Replica
             return WriteResult.Fail(WriteStatus.NotFound, $"Key '{key}' does not exist.");
         }
 
-        return WriteLocal(key, null, context);
+        return WriteLocal(key, null, context, replicatedByCaller);
     }
 
     public ReadResult Get(string key) => ReadResult.From(key, _storage.Load(key));
@@ -286,7 +290,7 @@ public sealed class Replica
     private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>
         repair ? IsStable(s) && (s.IsTombstone || !senderSawPurges) : Applied.Contains(s.Update);
 
-    private WriteResult WriteLocal(string key, string? json, DotSet? context)
+    private WriteResult WriteLocal(string key, string? json, DotSet? context, bool replicatedByCaller)
     {
         var local = _storage.Load(key) ?? KeyState.Empty(key);
         var clientContext = context ?? local.Context;
@@ -313,7 +317,7 @@ public sealed class Replica
         _metaDirty = true;
         Stats.LocalWrites++;
         Store(local.IsEmpty ? null : local, next);
-        Changed?.Invoke(new ReplicaChange(json is null ? ChangeKind.LocalDelete : ChangeKind.LocalWrite, key, next, 0));
+        Changed?.Invoke(new ReplicaChange(json is null ? ChangeKind.LocalDelete : ChangeKind.LocalWrite, key, next, 0, replicatedByCaller));
         return new WriteResult(WriteStatus.Ok, null, next, new Dot(Actor, seq));
     }
 

@@ -50,7 +50,9 @@ public sealed partial class SyncEngine
     /// <summary>
     /// Send committed local <paramref name="states"/> to every peer, a few hundred KB per request,
     /// and wait until <paramref name="peersNeeded"/> of them hold each request durably. Returns the
-    /// members holding every state (the fewest over the requests), this node included.
+    /// members holding every state (the fewest over the requests), this node included. Every peer
+    /// is sent every state, whatever the wait's outcome: writes made with <c>replicatedByCaller</c>
+    /// are not pushed, this is their push.
     /// </summary>
     public async Task<int> ReplicateAsync(IReadOnlyList<KeyState> states, int peersNeeded, TimeSpan timeout, CancellationToken cancel)
     {

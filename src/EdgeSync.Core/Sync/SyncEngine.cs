@@ -237,7 +237,7 @@ public sealed partial class SyncEngine : IDisposable
     private void OnCommitted(IReadOnlyList<ReplicaChange> changes)
     {
         var local = changes
-            .Where(c => c.Kind is (ChangeKind.LocalWrite or ChangeKind.LocalDelete) && c.State is not null)
+            .Where(c => c.Kind is (ChangeKind.LocalWrite or ChangeKind.LocalDelete) && c.State is not null && !c.ReplicatedByCaller)
             .Select(c => c.State!);
         foreach (var batch in Batches(local))
         {

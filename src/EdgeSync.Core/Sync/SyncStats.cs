@@ -5,7 +5,7 @@ public sealed class SyncStats
 {
     public long MessagesSent;
     public long BytesSent;
-    public long PushesSent; // local writes pushed
+    public long PushesSent; // local writes pushed (not quorum or all writes: their replicate requests carry them)
     public long PushMessagesSent; // messages carrying them (one per committed batch, or more when large)
     public long Rounds;
     public long ExchangesPutOff; // own rounds and answers put off while received pushes were still being applied

@@ -49,14 +49,20 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
         await fleet.WaitAllAsync("healthy", TimeSpan.FromSeconds(20));
         var (a, b) = (fleet.Nodes[0], fleet.Nodes[1]);
         var writes = string.Join(",", Enumerable.Range(0, Writes).Select(i => $$"""{"key":"bq/{{i}}","value":{{i}}}"""));
-        var sentBefore = await SyncMessagesSentAsync(a);
+        var sentBefore = await MetricAsync(a, "edgesync_sync_messages_sent_total");
+        var pushedBefore = await MetricAsync(a, "edgesync_sync_pushes_sent_total");
         using var post = await SendAsync(a, HttpMethod.Post, "v1/batch?consistency=quorum", $$"""{"writes":[{{writes}}]}""", null);
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
 
         // One replicate request per peer for the whole batch (it fits one message), not one per
-        // write per peer (400); the rest is the push and the anti-entropy rounds meanwhile.
-        var sent = await SyncMessagesSentAsync(a) - sentBefore;
+        // write per peer (400); the rest is the anti-entropy rounds meanwhile. The requests are
+        // the writes' only copies: none is pushed as well.
+        var sent = await MetricAsync(a, "edgesync_sync_messages_sent_total") - sentBefore;
         Assert.True(sent < Writes / 2, $"a quorum batch of {Writes} writes took {sent} sync messages");
+        Assert.Equal(pushedBefore, await MetricAsync(a, "edgesync_sync_pushes_sent_total"));
+        using var one = await SendAsync(a, HttpMethod.Put, "v1/kv/bq/one", "1", null);
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.Equal(pushedBefore + 1, await MetricAsync(a, "edgesync_sync_pushes_sent_total")); // level one pushes
         using var answer = JsonDocument.Parse(await post.Content.ReadAsStringAsync());
         Assert.Contains(answer.RootElement.GetProperty("consistency").GetString(), new[] { "quorum", "all" });
         Assert.True(answer.RootElement.GetProperty("replicas").GetInt32() >= 2);
@@ -168,8 +174,8 @@ public sealed class ConsistencyFleetTests(ThreeNodeFleet fleet) : IClassFixture<
         Assert.Contains("\"values\":[3]", await healed.Content.ReadAsStringAsync());
     }
 
-    private static async Task<double> SyncMessagesSentAsync(AgentProcess node) =>
-        FleetApi.Metric(await node.Http.GetStringAsync("metrics"), "edgesync_sync_messages_sent_total");
+    private static async Task<double> MetricAsync(AgentProcess node, string name) =>
+        FleetApi.Metric(await node.Http.GetStringAsync("metrics"), name);
 
     private static async Task<HttpResponseMessage> SendAsync(AgentProcess node, HttpMethod method, string path, string? json, string? session)
     {

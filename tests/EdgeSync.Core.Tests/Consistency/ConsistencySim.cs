@@ -63,10 +63,13 @@ public sealed class ConsistencySim
         return node.Up;
     }
 
-    /// <summary>A local write through the node's group-commit access; null when it was not acknowledged.</summary>
-    public WriteResult? Write(SimNode node, string key, string json, int maxMs = 500)
+    /// <summary>
+    /// A local write through the node's group-commit access; null when it was not acknowledged.
+    /// <paramref name="replicatedByCaller"/> as the agent makes a quorum write: not pushed, the caller sends it.
+    /// </summary>
+    public WriteResult? Write(SimNode node, string key, string json, int maxMs = 500, bool replicatedByCaller = false)
     {
-        var task = node.Access!.WriteAsync(r => r.Put(key, json, null));
+        var task = node.Access!.WriteAsync(r => r.Put(key, json, null, replicatedByCaller));
         return Await(task, maxMs) && task.IsCompletedSuccessfully && task.Result.Ok ? task.Result : null;
     }
 

@@ -52,7 +52,7 @@ public sealed class QuorumBatchSimTests
         var side = sim.CutMajority();
         var writer = side[sim.Random.Next(side.Count)];
         var padding = new string('x', 150);
-        var write = writer.Access!.WriteAsync(r => Enumerable.Range(0, Writes).Select(i => r.Put($"k{i}", $"{{\"seed\":{seed},\"p\":\"{padding}\"}}", null)).ToList());
+        var write = writer.Access!.WriteAsync(r => Enumerable.Range(0, Writes).Select(i => r.Put($"k{i}", $"{{\"seed\":{seed},\"p\":\"{padding}\"}}", null, replicatedByCaller: true)).ToList());
         if (!sim.Await(write, 500) || !write.IsCompletedSuccessfully)
         {
             return (0, "the local batch was not acknowledged");
@@ -74,7 +74,7 @@ public sealed class QuorumBatchSimTests
             return (0, $"{Writes} writes in {requests} requests took {sent} messages");
         }
 
-        sim.Run(200); // let pushes and late requests land before the crash
+        sim.Run(200); // let late requests land before the crash
         foreach (var node in sim.Nodes)
         {
             node.Crash();

@@ -5,7 +5,7 @@ namespace EdgeSync.Core.Tests.Consistency;
 
 /// <summary>
 /// R + W > N over many seeds, on a 5-node fleet without anti-entropy: each write goes to a
-/// random majority (the rest is cut off, so pushes to it are lost) and must be acknowledged by a
+/// random majority (the rest is cut off, so what is sent to it is lost) and must be acknowledged by a
 /// quorum; then the partition moves to another random majority, which may share a single node
 /// with the first, and a quorum read there must see the write. A plain local read on the same
 /// node is stale now and then (so the check can fail), and read repair leaves a quorum of the
@@ -38,7 +38,7 @@ public sealed class QuorumSimTests
 
     private static (int Rounds, int StaleLocal, string? Problem) RunSeed(int seed)
     {
-        // No rounds during the test: only the quorum paths (and lossy pushes) move data.
+        // No rounds during the test: only the quorum paths move data.
         var sim = new ConsistencySim(seed, Members, new SyncOptions { AntiEntropyInterval = TimeSpan.FromHours(1) });
         sim.Context.Network.DuplicateRate = 0.1;
         var needed = ReplicaCount.Majority(Members) - 1;
@@ -49,7 +49,8 @@ public sealed class QuorumSimTests
             var key = $"k{sim.Random.Next(3)}";
             var writers = sim.CutMajority();
             var writer = writers[sim.Random.Next(writers.Count)];
-            if (sim.Write(writer, key, $"{{\"seed\":{seed},\"i\":{i}}}") is not { } written)
+            // As the agent makes a quorum write: the replicate request is its only copy to each peer.
+            if (sim.Write(writer, key, $"{{\"seed\":{seed},\"i\":{i}}}", replicatedByCaller: true) is not { } written)
             {
                 return (rounds, stale, $"round {i}: local write on {writer.Id} was not acknowledged");
             }

@@ -25,6 +25,9 @@ public sealed class SimNetwork(SimScheduler scheduler, Random random, SimTrace t
 
     public long MessagesDelivered { get; private set; }
 
+    /// <summary>Sees each message as it is delivered: sender, receiver, message.</summary>
+    public Action<string, string, SyncMessage>? Delivered { get; set; }
+
     public SimTransport Attach(string node)
     {
         var endpoint = new SimTransport(this, node);
@@ -126,6 +129,8 @@ public sealed class SimNetwork(SimScheduler scheduler, Random random, SimTrace t
             MessagesDelivered++;
             trace.Add(scheduler.NowMs, from, to, bytes);
             Remember(from, bytes);
-            endpoint.Deliver(SyncCodec.Decode(bytes));
+            var message = SyncCodec.Decode(bytes);
+            Delivered?.Invoke(from, to, message);
+            endpoint.Deliver(message);
         });
 }

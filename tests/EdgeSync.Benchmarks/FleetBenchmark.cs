@@ -15,7 +15,8 @@ namespace EdgeSync.Benchmarks;
 /// each next to the raw MQTT limit measured through the same broker first, and to LiteDB's own insert
 /// rate for the same kind of documents (the ceiling three replicas on this machine's cores allow).
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
-/// The PUTs are open-loop (sent on schedule, not after the
+/// <c>--sequential</c> PUTs (300) one at a time at consistency=one, then as many at quorum: answer times and bytes published per write.
+/// The paced PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the follower made the write durable, as its changes feed
 /// (<c>/v1/changes</c>, one server-sent event per applied update, matched by key) stamps it (<c>at</c>,
 /// the wall clock, which every process on this one machine shares); "seen" is when this benchmark read
@@ -79,6 +80,9 @@ public static class FleetBenchmark
                 LogSyncs: g.LogSyncs - gcBefore[i].LogSyncs,
                 Digests: g.Digests - gcBefore[i].Digests,
                 Descents: g.Descents - gcBefore[i].Descents)).ToArray();
+            var sequential = (int)Num(args, "--sequential", 300);
+            var one = await SequentialAsync(writer, sequential, "one");
+            var quorum = await SequentialAsync(writer, sequential, "quorum");
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
             var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => (g.DeltaStates, g.Rounds)).ToArray();
@@ -108,6 +112,9 @@ public static class FleetBenchmark
             Console.WriteLine($"| log syncs (fdatasync) in the lag run: writer / each follower | {gc[0].LogSyncs:0} / {gc[1].LogSyncs:0}, {gc[2].LogSyncs:0} for {measured} writes | |");
             Console.WriteLine($"| key states received by delta sync (anti-entropy) in the lag run, nothing being lost: writer / each follower | {gc[0].DeltaStates:0} / {gc[1].DeltaStates:0}, {gc[2].DeltaStates:0} of {measured} writes | |");
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
+            Console.WriteLine($"| PUT answered, one at a time ({sequential} each): consistency=one p50 / p99 | {one.Answer.P50:0.00} / {one.Answer.P99:0.00} ms | |");
+            Console.WriteLine($"| the same at consistency=quorum (durable on the writer and one more member) p50 / p99 | {quorum.Answer.P50:0.00} / {quorum.Answer.P99:0.00} ms | |");
+            Console.WriteLine($"| MQTT payload bytes the writer published per write, pushes and directed messages (anti-entropy included): one / quorum | {one.BytesPerWrite:0} / {quorum.BytesPerWrite:0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
             Console.WriteLine($"| the same in batches ({writes * 4} writes, {batch} per POST /v1/batch, {BatchInFlight} in flight): replicated / local writes/s | {batched.Replicated:0} / {batched.Local:0} | {raw.MessagesPerSecond:0} msg/s ({batched.Replicated / raw.MessagesPerSecond:0.00}x) |");
@@ -261,6 +268,45 @@ public static class FleetBenchmark
 
         return write is { } w && at is { } a && w >= 0 ? (w, a) : (null, default);
     }
+
+    /// <summary>
+    /// <paramref name="count"/> PUTs of new keys at <paramref name="consistency"/>, each sent once the one
+    /// before was answered, timed from send to answer; and the MQTT payload bytes the writer published
+    /// meanwhile on its push and directed channels, per write.
+    /// </summary>
+    private static async Task<(Latency Answer, double BytesPerWrite)> SequentialAsync(FleetBenchAgent writer, int count, string consistency)
+    {
+        var requests = Enumerable.Range(0, count)
+            .Select(_ => LeanHttpConnection.Request("PUT", $"v1/kv/bench/seq/{Guid.NewGuid():N}?consistency={consistency}", "{\"v\":1}"))
+            .ToArray();
+        var before = await PublishedBytesAsync(writer);
+        var answers = await Task.Factory.StartNew(
+            () =>
+            {
+                using var http = new LeanHttpConnection(writer.Port);
+                var ms = new List<double>(count);
+                foreach (var request in requests)
+                {
+                    var sent = Stopwatch.GetTimestamp();
+                    http.Send(request);
+                    var status = http.ReadResponse();
+                    ms.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                    if (status != 200)
+                        throw new InvalidOperationException($"a PUT at consistency={consistency} answered {status}");
+                }
+
+                return ms;
+            },
+            TaskCreationOptions.LongRunning);
+        return (Latency.Of(answers), (await PublishedBytesAsync(writer) - before) / count);
+    }
+
+    /// <summary>The MQTT payload bytes <paramref name="agent"/> published so far on its push and directed channels.</summary>
+    private static async Task<double> PublishedBytesAsync(FleetBenchAgent agent) =>
+        (await agent.Http.GetStringAsync("metrics")).Split('\n')
+            .Where(l => l.StartsWith("edgesync_mqtt_bytes_sent_total{", StringComparison.Ordinal)
+                && (l.Contains("channel=\"push\"", StringComparison.Ordinal) || l.Contains("channel=\"direct\"", StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>
     /// <paramref name="writes"/> new keys written as fast as <paramref name="concurrency"/> clients can: one PUT each,

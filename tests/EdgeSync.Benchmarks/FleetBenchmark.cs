@@ -1,9 +1,6 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace EdgeSync.Benchmarks;
 
@@ -149,7 +146,7 @@ public static class FleetBenchmark
         var putMs = new double[count];
         var go = new TaskCompletionSource();
         var ready = followers.Select(_ => new TaskCompletionSource()).ToArray();
-        var watchers = followers.Select((f, k) => WatchAsync(f, prefix, count, clock, go.Task, ready[k])).ToArray();
+        var watchers = followers.Select((f, k) => ChangesFeedWatch.WatchAsync(f, prefix, count, clock, go.Task, ready[k])).ToArray();
         await Task.WhenAll(ready.Select(r => r.Task));
         go.SetResult();
         var requests = Enumerable.Range(0, count)
@@ -175,98 +172,6 @@ public static class FleetBenchmark
         }
 
         return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(seenLags), Latency.Of([.. putMs]), achieved);
-    }
-
-    /// <summary>
-    /// Follows a follower's changes feed (server-sent events, pushed by the agent as it applies each
-    /// update) for this run's keys, on a thread and connection of its own (<see cref="LeanHttpConnection"/>);
-    /// returns when the follower applied each of the <paramref name="count"/> writes (its <c>at</c>) and
-    /// when this reader saw it. Event-driven: no polling load on the fleet.
-    /// </summary>
-    private static Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready) =>
-        Task.Factory.StartNew(() =>
-        {
-            var visible = new double[count];
-            var applied = new DateTimeOffset[count];
-            Array.Fill(visible, double.NaN);
-            var have = 0;
-            var keyPrefix = Encoding.UTF8.GetBytes(prefix);
-            var line = new ArrayBufferWriter<byte>(1024);
-            using var feed = new LeanHttpConnection(follower.Port, receiveTimeout: TimeSpan.FromSeconds(120));
-            feed.Send(LeanHttpConnection.Request("GET", $"v1/changes?prefix={Uri.EscapeDataString(prefix)}", null));
-            var head = feed.ReadHead();
-            if (head.Status != 200)
-                throw new InvalidOperationException($"{follower.Id}'s changes feed answered {head.Status}");
-            ready.TrySetResult();
-            subscribed.Wait();
-            try
-            {
-                feed.ReadBody(head, piece =>
-                {
-                    while (true)
-                    {
-                        var end = piece.IndexOf((byte)'\n');
-                        if (end < 0)
-                        {
-                            line.Write(piece);
-                            return true;
-                        }
-
-                        line.Write(piece[..end]);
-                        piece = piece[(end + 1)..];
-                        if (ChangeOf(line.WrittenSpan, keyPrefix) is ({ } i, var at) && i < count && double.IsNaN(visible[i]))
-                        {
-                            visible[i] = clock.Elapsed.TotalMilliseconds;
-                            applied[i] = at;
-                            if (++have == count)
-                                return false;
-                        }
-
-                        line.ResetWrittenCount();
-                    }
-                });
-            }
-            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut)
-            {
-            }
-
-            if (have < count)
-                throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
-            return (applied, visible);
-        }, TaskCreationOptions.LongRunning);
-
-    /// <summary>A feed line's write number (its key after <paramref name="keyPrefix"/>) and <c>at</c>, or null for any other line.</summary>
-    private static (int? Write, DateTimeOffset At) ChangeOf(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyPrefix)
-    {
-        if (!line.StartsWith("data: "u8))
-            return (null, default);
-        var json = new Utf8JsonReader(line[6..]);
-        int? write = null;
-        DateTimeOffset? at = null;
-        while (json.Read() && json.CurrentDepth <= 1)
-        {
-            if (json.TokenType != JsonTokenType.PropertyName || json.CurrentDepth != 1)
-                continue;
-            if (json.ValueTextEquals("key"u8))
-            {
-                json.Read();
-                var key = json.ValueSpan; // keys are written without escapes (plain ASCII here)
-                if (json.TokenType == JsonTokenType.String && key.StartsWith(keyPrefix)
-                    && Utf8Parser.TryParse(key[keyPrefix.Length..], out int n, out var used) && used == key.Length - keyPrefix.Length)
-                    write = n;
-            }
-            else if (json.ValueTextEquals("at"u8))
-            {
-                json.Read();
-                at = json.TokenType == JsonTokenType.String ? json.GetDateTimeOffset() : null;
-            }
-            else
-            {
-                json.Skip();
-            }
-        }
-
-        return write is { } w && at is { } a && w >= 0 ? (w, a) : (null, default);
     }
 
     /// <summary>
@@ -302,11 +207,11 @@ public static class FleetBenchmark
     }
 
     /// <summary>The MQTT payload bytes <paramref name="agent"/> published so far on its push and directed channels.</summary>
-    private static async Task<double> PublishedBytesAsync(FleetBenchAgent agent) =>
-        (await agent.Http.GetStringAsync("metrics")).Split('\n')
-            .Where(l => l.StartsWith("edgesync_mqtt_bytes_sent_total{", StringComparison.Ordinal)
-                && (l.Contains("channel=\"push\"", StringComparison.Ordinal) || l.Contains("channel=\"direct\"", StringComparison.Ordinal)))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    private static async Task<double> PublishedBytesAsync(FleetBenchAgent agent)
+    {
+        var metrics = await AgentMetricsText.ReadAsync(agent);
+        return metrics.Sum("edgesync_mqtt_bytes_sent_total", "channel=\"push\"") + metrics.Sum("edgesync_mqtt_bytes_sent_total", "channel=\"direct\"");
+    }
 
     /// <summary>
     /// <paramref name="writes"/> new keys written as fast as <paramref name="concurrency"/> clients can: one PUT each,
@@ -353,21 +258,8 @@ public static class FleetBenchmark
     }
 
     /// <summary>The writer's own histogram of request-to-durable-ack times (edgesync_write_duration_seconds), summed over labels: le → count.</summary>
-    private static async Task<SortedDictionary<double, double>> WriteBucketsAsync(FleetBenchAgent agent)
-    {
-        var buckets = new SortedDictionary<double, double>();
-        foreach (var line in (await agent.Http.GetStringAsync("metrics")).Split('\n'))
-        {
-            if (!line.StartsWith("edgesync_write_duration_seconds_bucket{", StringComparison.Ordinal))
-                continue;
-            var le = line.IndexOf("le=\"", StringComparison.Ordinal) + 4;
-            var bound = line[le..line.IndexOf('"', le)];
-            var key = bound == "+Inf" ? double.PositiveInfinity : double.Parse(bound, CultureInfo.InvariantCulture);
-            buckets[key] = buckets.GetValueOrDefault(key) + double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        }
-
-        return buckets;
-    }
+    private static async Task<SortedDictionary<double, double>> WriteBucketsAsync(FleetBenchAgent agent) =>
+        (await AgentMetricsText.ReadAsync(agent)).Buckets("edgesync_write_duration_seconds");
 
     /// <summary>
     /// The agent's total GC pause time, collections and allocated bytes so far (the runtime meter in
@@ -376,26 +268,17 @@ public static class FleetBenchmark
     /// </summary>
     private static async Task<(double PauseSeconds, double Collections, double Gen2, double Allocated, double DeltaStates, double LogSyncs, double Digests, double Descents, double Rounds)> AgentCountersAsync(FleetBenchAgent agent)
     {
-        var samples = (await agent.Http.GetStringAsync("metrics")).Split('\n')
-            .Where(l => l.Length > 0 && l[0] != '#')
-            .Select(l => (Series: l[..l.LastIndexOf(' ')], Value: double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))
-            .ToList();
-
-        // The sum of a metric's series (over its labels), or of those whose labels contain labelPart.
-        double Sum(string name, string labelPart = "") => samples
-            .Where(s => (s.Series == name || s.Series.StartsWith(name + "{", StringComparison.Ordinal)) && s.Series.Contains(labelPart, StringComparison.Ordinal))
-            .Sum(s => s.Value);
-
+        var metrics = await AgentMetricsText.ReadAsync(agent);
         return (
-            Sum("dotnet_gc_pause_time_seconds_total"),
-            Sum("dotnet_gc_collections_total"),
-            Sum("dotnet_gc_collections_total", "gen2"),
-            Sum("dotnet_gc_heap_total_allocated_bytes_total"),
-            Sum("edgesync_sync_delta_states_received_total"),
-            Sum("edgesync_store_log_syncs_total"),
-            Sum("edgesync_sync_digest_checks_total"),
-            Sum("edgesync_sync_digest_descents_total"),
-            Sum("edgesync_sync_rounds_total"));
+            metrics.Sum("dotnet_gc_pause_time_seconds_total"),
+            metrics.Sum("dotnet_gc_collections_total"),
+            metrics.Sum("dotnet_gc_collections_total", "gen2"),
+            metrics.Sum("dotnet_gc_heap_total_allocated_bytes_total"),
+            metrics.Sum("edgesync_sync_delta_states_received_total"),
+            metrics.Sum("edgesync_store_log_syncs_total"),
+            metrics.Sum("edgesync_sync_digest_checks_total"),
+            metrics.Sum("edgesync_sync_digest_descents_total"),
+            metrics.Sum("edgesync_sync_rounds_total"));
     }
 
     private static SortedDictionary<double, double> Delta(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>

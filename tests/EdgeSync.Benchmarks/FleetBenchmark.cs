@@ -12,7 +12,8 @@ namespace EdgeSync.Benchmarks;
 /// each next to the raw MQTT limit measured through the same broker first, and to LiteDB's own insert
 /// rate for the same kind of documents (the ceiling three replicas on this machine's cores allow).
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
-/// <c>--sequential</c> PUTs (300) one at a time at consistency=one, then as many at quorum: answer times and bytes published per write.
+/// <c>--sequential</c> PUTs (300) one at a time at consistency=one, then as many at quorum: answer times and bytes published per write;
+/// then GETs of the quorum-written keys one at a time at one and at quorum.
 /// The paced PUTs are open-loop (sent on schedule, not after the
 /// previous acknowledgement). "Applied" is when the follower made the write durable, as its changes feed
 /// (<c>/v1/changes</c>, one server-sent event per applied update, matched by key) stamps it (<c>at</c>,
@@ -80,6 +81,8 @@ public static class FleetBenchmark
             var sequential = (int)Num(args, "--sequential", 300);
             var one = await SequentialAsync(writer, sequential, "one");
             var quorum = await SequentialAsync(writer, sequential, "quorum");
+            var readOne = await SequentialReadsAsync(writer, quorum.Keys, "one");
+            var readQuorum = await SequentialReadsAsync(writer, quorum.Keys, "quorum");
             var throughput = await ThroughputAsync(writer, followers, writes, concurrency);
             var batchCpuBefore = (Agents: agents.Select(a => a.CpuTime()).ToArray(), Broker: mosquitto.CpuTime(), Bench: ProcStat.CpuTime(Environment.ProcessId));
             var batchDeltaBefore = (await Task.WhenAll(agents.Select(AgentCountersAsync))).Select(g => (g.DeltaStates, g.Rounds)).ToArray();
@@ -111,6 +114,7 @@ public static class FleetBenchmark
             Console.WriteLine($"| context switches per write in the lag run: writer / each follower | {cost[0].Switches:0.0} / {cost[1].Switches:0.0}, {cost[2].Switches:0.0} | |");
             Console.WriteLine($"| PUT answered, one at a time ({sequential} each): consistency=one p50 / p99 | {one.Answer.P50:0.00} / {one.Answer.P99:0.00} ms | |");
             Console.WriteLine($"| the same at consistency=quorum (durable on the writer and one more member) p50 / p99 | {quorum.Answer.P50:0.00} / {quorum.Answer.P99:0.00} ms | |");
+            Console.WriteLine($"| GET answered, one at a time (the keys just written): consistency=one / quorum (answers of two members merged), p50 / p99 | {readOne.P50:0.00} / {readOne.P99:0.00} ms, {readQuorum.P50:0.00} / {readQuorum.P99:0.00} ms | |");
             Console.WriteLine($"| MQTT payload bytes the writer published per write, pushes and directed messages (anti-entropy included): one / quorum | {one.BytesPerWrite:0} / {quorum.BytesPerWrite:0} | |");
             Console.WriteLine($"| sustained replicated writes/s ({writes} PUTs, {concurrency} in flight, until applied on both) | {throughput.Replicated:0} | {raw.MessagesPerSecond:0} msg/s ({throughput.Replicated / raw.MessagesPerSecond:0.00}x) |");
             Console.WriteLine($"| local acknowledged writes/s in that run | {throughput.Local:0} | |");
@@ -175,21 +179,30 @@ public static class FleetBenchmark
     }
 
     /// <summary>
-    /// <paramref name="count"/> PUTs of new keys at <paramref name="consistency"/>, each sent once the one
-    /// before was answered, timed from send to answer; and the MQTT payload bytes the writer published
-    /// meanwhile on its push and directed channels, per write.
+    /// <paramref name="count"/> PUTs of new keys at <paramref name="consistency"/>, one at a time, timed from
+    /// send to answer; the MQTT payload bytes the writer published meanwhile on its push and directed
+    /// channels, per write; and the keys, for <see cref="SequentialReadsAsync"/>.
     /// </summary>
-    private static async Task<(Latency Answer, double BytesPerWrite)> SequentialAsync(FleetBenchAgent writer, int count, string consistency)
+    private static async Task<(Latency Answer, double BytesPerWrite, string[] Keys)> SequentialAsync(FleetBenchAgent writer, int count, string consistency)
     {
-        var requests = Enumerable.Range(0, count)
-            .Select(_ => LeanHttpConnection.Request("PUT", $"v1/kv/bench/seq/{Guid.NewGuid():N}?consistency={consistency}", "{\"v\":1}"))
-            .ToArray();
+        var keys = Enumerable.Range(0, count).Select(_ => $"bench/seq/{Guid.NewGuid():N}").ToArray();
         var before = await PublishedBytesAsync(writer);
+        var answers = await OneAtATimeAsync(writer, [.. keys.Select(k => LeanHttpConnection.Request("PUT", $"v1/kv/{k}?consistency={consistency}", "{\"v\":1}"))], $"a PUT at consistency={consistency}");
+        return (answers, (await PublishedBytesAsync(writer) - before) / count, keys);
+    }
+
+    /// <summary>GETs of <paramref name="keys"/> (written before, so held everywhere) at <paramref name="consistency"/>, one at a time.</summary>
+    private static Task<Latency> SequentialReadsAsync(FleetBenchAgent writer, string[] keys, string consistency) =>
+        OneAtATimeAsync(writer, [.. keys.Select(k => LeanHttpConnection.Request("GET", $"v1/kv/{k}?consistency={consistency}", null))], $"a GET at consistency={consistency}");
+
+    /// <summary>Sends each request once the one before was answered 200, on one kept-alive connection, and times each from send to answer.</summary>
+    private static async Task<Latency> OneAtATimeAsync(FleetBenchAgent agent, byte[][] requests, string what)
+    {
         var answers = await Task.Factory.StartNew(
             () =>
             {
-                using var http = new LeanHttpConnection(writer.Port);
-                var ms = new List<double>(count);
+                using var http = new LeanHttpConnection(agent.Port);
+                var ms = new List<double>(requests.Length);
                 foreach (var request in requests)
                 {
                     var sent = Stopwatch.GetTimestamp();
@@ -197,13 +210,13 @@ public static class FleetBenchmark
                     var status = http.ReadResponse();
                     ms.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                     if (status != 200)
-                        throw new InvalidOperationException($"a PUT at consistency={consistency} answered {status}");
+                        throw new InvalidOperationException($"{what} answered {status}");
                 }
 
                 return ms;
             },
             TaskCreationOptions.LongRunning);
-        return (Latency.Of(answers), (await PublishedBytesAsync(writer) - before) / count);
+        return Latency.Of(answers);
     }
 
     /// <summary>The MQTT payload bytes <paramref name="agent"/> published so far on its push and directed channels.</summary>

@@ -17,6 +17,9 @@ namespace EdgeSync.Agent.Changes;
 /// Until the first reader of this process arrives, changes are only counted, not rendered: their
 /// numbers reach clients only through the feed, so no reader can hold one, and a number from an
 /// earlier process is behind the ring either way (a gap). A node nobody watches saves the work.
+/// Once no reader has asked for <see cref="IdleAfter"/> (a connected one asks at least every 15 s,
+/// at its keep-alive), the ring is let go and counting starts again: a reader coming back later
+/// is told of the gap, as it would be once the ring had wrapped, and re-lists.
 /// </summary>
 public sealed class ChangeFeed : IDisposable
 {
@@ -24,6 +27,9 @@ public sealed class ChangeFeed : IDisposable
 
     /// <summary>Budget of the ring's rendered events (UTF-8 bytes).</summary>
     public const long MaxBytes = 1024 * 1024;
+
+    /// <summary>How long the ring is kept for readers after the last one asked.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(5);
 
     /// <summary>The rendering buffer kept between changes; one a large value grew past 16x this is let go.</summary>
     private const int ScratchBytes = 4096;
@@ -41,6 +47,7 @@ public sealed class ChangeFeed : IDisposable
     private ArrayBufferWriter<byte> _scratch = new(ScratchBytes);
     private long _last;
     private bool _watched;
+    private long _lastAsked;
     private TaskCompletionSource _next = NewSource();
 
     public ChangeFeed(ReplicaService store, ChangeNumbers numbers, TimeProvider time)
@@ -79,7 +86,7 @@ public sealed class ChangeFeed : IDisposable
     {
         lock (_gate)
         {
-            _watched = true;
+            Asked();
             return _last;
         }
     }
@@ -94,7 +101,7 @@ public sealed class ChangeFeed : IDisposable
     {
         lock (_gate)
         {
-            _watched = true;
+            Asked();
             if (since > _last)
             {
                 return ([], true, _next.Task, _last);
@@ -132,6 +139,14 @@ public sealed class ChangeFeed : IDisposable
             {
                 // These changes are numbered and shown all the same; only a resume across the next restart is at risk.
                 unreserved = e;
+            }
+
+            if (_watched && _time.GetElapsedTime(_lastAsked) >= IdleAfter)
+            {
+                // Every reader is gone: let the ring go (anyone resuming before its end is told of the gap).
+                _watched = false;
+                _ring.Clear();
+                _bytes = 0;
             }
 
             if (!_watched)
@@ -186,6 +201,13 @@ public sealed class ChangeFeed : IDisposable
         {
             throw new InvalidOperationException($"The changes feed could not reserve change numbers in {ChangeNumbers.FileName} ({unreserved.Message}); a reader resuming after the next restart may miss changes", unreserved);
         }
+    }
+
+    /// <summary>Under the gate: a reader is here, so changes are kept from now on.</summary>
+    private void Asked()
+    {
+        _watched = true;
+        _lastAsked = _time.GetTimestamp();
     }
 
     internal delegate byte[] FrameRenderer(ArrayBufferWriter<byte> scratch, long seq, ReplicaChange change, DateTimeOffset at);

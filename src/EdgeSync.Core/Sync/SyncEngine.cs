@@ -90,6 +90,8 @@ public sealed partial class SyncEngine : IDisposable
             _timer = _time.CreateTimer(_ => OnTick(), null, NextDelay(), Timeout.InfiniteTimeSpan);
         }
 
+        // Pushed once durable, not earlier: were a pushed batch lost in a power cut before its sync,
+        // this store would number its next writes the same, and peers would take them for ones they hold.
         _replica.Committed += OnCommitted;
         _transport.Received += OnReceived;
     }

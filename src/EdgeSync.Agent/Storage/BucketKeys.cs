@@ -29,30 +29,23 @@ internal sealed class BucketKeys
     /// <summary>Adds <paramref name="key"/> unless it is there; <paramref name="surelyNew"/> skips the look.</summary>
     public void Add(string key, bool surelyNew = false)
     {
-        var length = Encoding.UTF8.GetByteCount(key);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        using var encoded = new Utf8Key(key);
+        var utf8 = encoded.Bytes;
+        var bucket = MerkleTree.BucketOf(utf8);
+        if (!surelyNew && Find(bucket, utf8) >= 0)
         {
-            var utf8 = rented.AsSpan(0, Encoding.UTF8.GetBytes(key, rented));
-            var bucket = MerkleTree.BucketOf(utf8);
-            if (!surelyNew && Find(bucket, utf8) >= 0)
-            {
-                return;
-            }
+            return;
+        }
 
-            Append(bucket, utf8);
-            Count++;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        Append(bucket, utf8);
+        Count++;
     }
 
     /// <summary>Removes <paramref name="key"/>; false when it was not there.</summary>
     public bool Remove(string key)
     {
-        var utf8 = Encoding.UTF8.GetBytes(key);
+        using var encoded = new Utf8Key(key);
+        var utf8 = encoded.Bytes;
         var bucket = MerkleTree.BucketOf(utf8);
         var at = Find(bucket, utf8);
         if (at < 0)
@@ -116,5 +109,21 @@ internal sealed class BucketKeys
         BinaryPrimitives.WriteUInt16LittleEndian(blob.AsSpan(used), (ushort)utf8.Length);
         utf8.CopyTo(blob.AsSpan(used + 2));
         _used[bucket] = needed;
+    }
+
+    /// <summary>A key's UTF-8 bytes in a pooled buffer: every save encodes one, so no garbage per call.</summary>
+    private readonly ref struct Utf8Key
+    {
+        private readonly byte[] _rented;
+
+        public Utf8Key(string key)
+        {
+            _rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(key));
+            Bytes = _rented.AsSpan(0, Encoding.UTF8.GetBytes(key, _rented));
+        }
+
+        public ReadOnlySpan<byte> Bytes { get; }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_rented);
     }
 }

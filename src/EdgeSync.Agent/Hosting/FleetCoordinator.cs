@@ -37,12 +37,12 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
     public async Task<int> ReplicateAsync(ConsistencyLevel level, IReadOnlyList<KeyState> states, TimeSpan timeout, CancellationToken cancel)
     {
-        if (!SendsWrites(level) || fleet.Engine is not { } engine)
+        // The same test as SendsWrites, binding the engine once.
+        var peers = Needed(level) - 1;
+        if (peers <= 0 || fleet.Engine is not { } engine)
         {
             return 1;
         }
-
-        var peers = Needed(level) - 1;
 
         using var lost = WatchReachability(level, cancel);
         int replicas;

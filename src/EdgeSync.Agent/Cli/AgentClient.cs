@@ -15,9 +15,11 @@ public sealed class AgentClient : IDisposable
 
     public AgentClient(string api, string? token, TimeSpan timeout)
     {
-        if (!Uri.TryCreate(api, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        // The form 'edgesync run --api' takes (127.0.0.1:7070) works here too: without a scheme, http is meant.
+        var url = api.Contains("://", StringComparison.Ordinal) ? api : "http://" + api;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
         {
-            throw new CliFailure($"--api must be an http:// URL such as http://127.0.0.1:7070 (got '{api}')", ExitCodes.Usage);
+            throw new CliFailure($"--api must be a URL such as http://127.0.0.1:7070, or ADDRESS:PORT as given to 'edgesync run' (got '{api}')", ExitCodes.Usage);
         }
 
         _base = uri;

@@ -9,7 +9,7 @@ public sealed class ClientOptions
 
     public Option<string> Api { get; } = new("--api")
     {
-        Description = "The agent's HTTP API",
+        Description = "The agent's HTTP API: a URL, or ADDRESS:PORT as given to 'edgesync run'",
         DefaultValueFactory = _ => DefaultApi,
         HelpName = "URL",
     };

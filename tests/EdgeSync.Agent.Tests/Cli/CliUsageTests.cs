@@ -39,10 +39,26 @@ public sealed class CliUsageTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1:{0}")]
+    [InlineData("localhost:{0}")]
+    public async Task The_api_may_be_given_as_address_and_port_as_for_run(string form)
+    {
+        var port = FreePort.Next();
+        var result = await EdgesyncCli.RunAsync("get", "k", "--api", string.Format(System.Globalization.CultureInfo.InvariantCulture, form, port));
+
+        // Taken as http://ADDRESS:PORT: the command runs and fails only because no agent listens there.
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("edgesync: cannot reach the agent at http://", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.Contains($":{port}/", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("put", "only-a-key")]
     [InlineData("frobnicate")]
     [InlineData("get", "k", "--no-such-flag")]
     [InlineData("get", "k", "--api", "not a url")]
+    [InlineData("get", "k", "--api", "ftp://127.0.0.1:21")]
+    [InlineData("get", "k", "--api", ":7070")]
     [InlineData("--api", "http://127.0.0.1:1", "run", "--no-such-flag")]
     [InlineData("--api", "http://127.0.0.1:1")]
     public async Task Bad_usage_is_exit_2_with_one_line(params string[] args)

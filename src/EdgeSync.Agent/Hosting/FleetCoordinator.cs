@@ -2,6 +2,7 @@ using EdgeSync.Agent.Replication;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Consistency;
 using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Hosting;
 
@@ -33,16 +34,16 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
     public bool CanReach(ConsistencyLevel level) => Needed(level) <= cluster.ReachableMembers;
 
-    public bool SendsWrites(ConsistencyLevel level) => Needed(level) > 1 && fleet.Engine is not null;
+    public bool SendsWrites(ConsistencyLevel level) => PeerEngine(level) is not null;
 
     public async Task<int> ReplicateAsync(ConsistencyLevel level, IReadOnlyList<KeyState> states, TimeSpan timeout, CancellationToken cancel)
     {
-        // The same test as SendsWrites, binding the engine once.
-        var peers = Needed(level) - 1;
-        if (peers <= 0 || fleet.Engine is not { } engine)
+        if (PeerEngine(level) is not { } engine)
         {
             return 1;
         }
+
+        var peers = Needed(level) - 1;
 
         using var lost = WatchReachability(level, cancel);
         int replicas;
@@ -62,11 +63,12 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
 
     public async Task<QuorumOutcome> ReadAsync(ConsistencyLevel level, string key, TimeSpan timeout, CancellationToken cancel)
     {
-        var peers = Needed(level) - 1;
-        if (peers <= 0 || fleet.Engine is not { } engine)
+        if (PeerEngine(level) is not { } engine)
         {
             return new QuorumOutcome(1, store.Read(r => r.Load(key)));
         }
+
+        var peers = Needed(level) - 1;
 
         using var lost = WatchReachability(level, cancel);
         QuorumOutcome outcome;
@@ -107,4 +109,7 @@ public sealed class FleetCoordinator(IClusterView cluster, FleetRuntime fleet, R
             token).ContinueWith(_ => { }, TaskScheduler.Default);
         return lost;
     }
+
+    /// <summary>The engine that asks the peers at <paramref name="level"/> (sends them a write, or reads from them), or null when the level needs no peer or there is no fleet.</summary>
+    private SyncEngine? PeerEngine(ConsistencyLevel level) => Needed(level) > 1 ? fleet.Engine : null;
 }

@@ -9,7 +9,8 @@ namespace EdgeSync.Benchmarks;
 /// on n1 to the update being applied on n2 and n3, paced at <c>--rate</c> writes/s (500), and sustained
 /// replicated writes/s with <c>--concurrency</c> writers (16) for <c>--writes</c> (5000), after <c>--warmup</c>
 /// seconds (2) of the paced load, then the same with <c>--batch</c> writes (100) per <c>POST /v1/batch</c>;
-/// each next to the raw MQTT limit measured through the same broker first, and to LiteDB's own insert
+/// each next to the raw MQTT limit measured through the same broker first (and the lag next to
+/// <see cref="FloorPipeline"/>'s, the same hops with nothing else), and to LiteDB's own insert
 /// rate for the same kind of documents (the ceiling three replicas on this machine's cores allow).
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
 /// <c>--sequential</c> PUTs (300) one at a time at consistency=one, then as many at quorum: answer times and bytes published per write;
@@ -38,6 +39,7 @@ public static class FleetBenchmark
 
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
         var raw = await MqttRawBenchmark.MeasureAsync("mosquitto", "127.0.0.1", mosquitto.Port);
+        var floor = await FloorPipeline.MeasureAsync(mosquitto.Port, (int)(seconds * rate), rate, (int)(warmup * rate));
         var liteDb = LiteDbLimit(writes * 4);
         var env = new Dictionary<string, string>
         {
@@ -94,11 +96,12 @@ public static class FleetBenchmark
             var batchOthers = ((mosquitto.CpuTime() - batchCpuBefore.Broker).TotalMicroseconds / (writes * 4), (ProcStat.CpuTime(Environment.ProcessId) - batchCpuBefore.Bench).TotalMicroseconds / (writes * 4));
 
             Console.WriteLine($"fleet: 3 agents ({FleetBenchAgent.Describe} run, LiteDB, durable PUT) on Mosquitto, loopback, {Environment.ProcessorCount} cores");
-            Console.WriteLine("| measure | fleet | raw MQTT (MQTTnet alone, same broker) |");
+            Console.WriteLine("| measure | fleet | limit: raw MQTT (MQTTnet alone, same broker), or the bare pipeline |");
             Console.WriteLine("|---|---|---|");
             Console.WriteLine($"| lag PUT→applied (durable) on the other nodes at {rate:0} writes/s, p50 | {lag.Lag.P50:0.00} ms | pub→recv at 500 msg/s p50 {raw.PacedP50Ms:0.000} ms |");
             Console.WriteLine($"| lag p99 | {lag.Lag.P99:0.00} ms | p99 {raw.PacedP99Ms:0.000} ms |");
             Console.WriteLine($"| lag max | {lag.Max:0.00} ms | max (sequential) {raw.MaxMs:0.00} ms |");
+            Console.WriteLine($"| the same hops with nothing else (`floor`: bare processes, same load, PUT → fdatasync → QoS 1 → fdatasync), lag p50 / p99 / max; CPU per write, writer / each follower | | {floor.Lag.P50:0.00} / {floor.Lag.P99:0.00} / {floor.Max:0.00} ms; {floor.WriterCpuMs:0.00} / {floor.FollowerCpuMs:0.00} ms |");
             Console.WriteLine($"| lag PUT→seen by a changes-feed reader, p50 / p99 | {lag.Seen.P50:0.00} / {lag.Seen.P99:0.00} ms | |");
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");

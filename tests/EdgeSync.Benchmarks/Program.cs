@@ -5,6 +5,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["durable-put"] = EdgeSync.Benchmarks.DurablePutBenchmark.RunAsync,
     ["anti-entropy"] = EdgeSync.Benchmarks.AntiEntropyBenchmark.RunAsync,
     ["fleet"] = EdgeSync.Benchmarks.FleetBenchmark.RunAsync,
+    ["floor"] = EdgeSync.Benchmarks.FloorPipeline.RunAsync,
+    ["floor-node"] = EdgeSync.Benchmarks.FloorNode.RunAsync, // a process of `floor`, started by it
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

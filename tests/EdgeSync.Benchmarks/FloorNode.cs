@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeSync.Benchmarks;
+
+/// <summary>
+/// One process of the lag floor (<see cref="FloorPipeline"/>), started by it as
+/// <c>floor-node writer|follower BROKER_PORT DIR [HTTP_PORT]</c>. The writer answers
+/// <c>PUT /v1/kv/.../N</c> once N is durable in its <see cref="FloorLog"/>, and publishes each durable
+/// batch's numbers as one QoS 1 message (as the agent pushes one message per batch); a follower makes
+/// each received message durable in its own log and stamps when. Prints <c>ready</c> once connected; then
+/// reads commands on standard input: <c>dump</c> (a follower prints <c>N,unix-ticks</c> per write it
+/// holds, then <c>end</c>); end of input stops it.
+/// </summary>
+public static class FloorNode
+{
+    private const string Topic = "floor/push";
+
+    private static readonly byte[] Answer = "{\"ok\":true}"u8.ToArray();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 3 || args[0] is not ("writer" or "follower"))
+        {
+            await Console.Error.WriteLineAsync("usage: floor-node writer|follower BROKER_PORT DIR [HTTP_PORT]");
+            return 2;
+        }
+
+        var brokerPort = int.Parse(args[1], CultureInfo.InvariantCulture);
+        using var mqtt = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", brokerPort).WithClientId($"floor-{args[0]}-{Guid.NewGuid():N}").Build();
+        ((MqttClientTcpOptions)options.ChannelOptions).NoDelay = true;
+        await mqtt.ConnectAsync(options);
+        return args[0] == "writer"
+            ? await WriterAsync(mqtt, args[2], int.Parse(args[3], CultureInfo.InvariantCulture))
+            : await FollowerAsync(mqtt, args[2]);
+    }
+
+    private static async Task<int> WriterAsync(IMqttClient mqtt, string dir, int httpPort)
+    {
+        using var log = new FloorLog(Path.Combine(dir, "writer.log"), batch =>
+        {
+            var payload = new byte[batch.Count * 4];
+            for (var i = 0; i < batch.Count; i++)
+                BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(i * 4), ((Pending)batch[i].State!).Number);
+            // Pushed before the answers, not awaited: as the agent does.
+            _ = mqtt.PublishBinaryAsync(Topic, payload, MqttQualityOfServiceLevel.AtLeastOnce);
+            foreach (var (_, state) in batch)
+                ((Pending)state!).Done.SetResult();
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, httpPort));
+        await using var app = builder.Build();
+        app.MapPut("/v1/kv/{**key}", async ctx =>
+        {
+            // Read as the agent reads a value: into a buffer the declared length sizes.
+            var body = new ArrayBufferWriter<byte>((int)(ctx.Request.ContentLength ?? 1024) + 1);
+            while (await ctx.Request.Body.ReadAsync(body.GetMemory(1), ctx.RequestAborted) is var n and > 0)
+                body.Advance(n);
+            var key = (string)ctx.Request.RouteValues["key"]!;
+            // The answer runs on the log thread right after the push, as the agent answers inline.
+            var pending = new Pending(int.Parse(key[(key.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture), new TaskCompletionSource());
+            log.Enqueue(body.WrittenSpan.ToArray(), pending);
+            await pending.Done.Task;
+            ctx.Response.ContentType = "application/json";
+            ctx.Response.ContentLength = Answer.Length;
+            await ctx.Response.Body.WriteAsync(Answer);
+        });
+        await app.StartAsync();
+        Console.WriteLine("ready");
+        await Commands(_ => { });
+        await app.StopAsync();
+        return 0;
+    }
+
+    private static async Task<int> FollowerAsync(IMqttClient mqtt, string dir)
+    {
+        var held = new List<(int Number, long Ticks)>();
+        using var log = new FloorLog(Path.Combine(dir, "follower.log"), batch =>
+        {
+            var now = DateTime.UtcNow.Ticks; // the same clock the fleet benchmark reads from the agents' `at`
+            lock (held)
+            {
+                foreach (var (data, _) in batch)
+                {
+                    for (var i = 0; i + 4 <= data.Length; i += 4)
+                        held.Add((BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(i)), now));
+                }
+            }
+        });
+        mqtt.ApplicationMessageReceivedAsync += e =>
+        {
+            log.Enqueue(e.ApplicationMessage.Payload.ToArray(), null);
+            return Task.CompletedTask;
+        };
+        await mqtt.SubscribeAsync(Topic, MqttQualityOfServiceLevel.AtLeastOnce);
+        Console.WriteLine("ready");
+        await Commands(command =>
+        {
+            if (command != "dump")
+                return;
+            lock (held)
+            {
+                foreach (var (n, ticks) in held)
+                    Console.Out.Write(string.Create(CultureInfo.InvariantCulture, $"{n},{ticks}\n"));
+            }
+
+            Console.Out.Write("end\n");
+            Console.Out.Flush();
+        });
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs each line of standard input through <paramref name="run"/> until it ends, on a thread of its
+    /// own: Console.In's reads block, and a blocked pool thread would leave Kestrel and MQTTnet short of one.
+    /// </summary>
+    private static Task Commands(Action<string> run) =>
+        Task.Factory.StartNew(
+            () =>
+            {
+                while (Console.ReadLine() is { } line)
+                    run(line);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    private sealed record Pending(int Number, TaskCompletionSource Done);
+}

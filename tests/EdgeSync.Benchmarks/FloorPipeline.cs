@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeSync.Benchmarks;
+
+/// <summary>
+/// The lag floor: the hops a replicated write takes in the fleet benchmark, with nothing else.
+/// Three processes of this program (<see cref="FloorNode"/>): the same paced PUTs over HTTP (Kestrel),
+/// each made durable (append, fdatasync) on the writer, pushed as one MQTTnet QoS 1 message per batch
+/// through the same broker, and made durable again on each of two followers — no store, no causal
+/// metadata, no anti-entropy or heartbeats, no changes feed. What this machine allows the fleet's lag
+/// with the same libraries; the raw MQTT figures leave out the HTTP hop, both log syncs and three
+/// of the processes. <c>floor</c> runs it alone (with its own Mosquitto): <c>--rate</c> (500),
+/// <c>--seconds</c> (5), <c>--warmup</c> (2).
+/// </summary>
+public static class FloorPipeline
+{
+    public sealed record Figures(Latency Lag, double Max, Latency Put, double Busy, double WriterCpuMs, double FollowerCpuMs);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        double Num(string name, double fallback) =>
+            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        var rate = Num("--rate", 500);
+        await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
+        var f = await MeasureAsync(mosquitto.Port, (int)(Num("--seconds", 5) * rate), rate, (int)(Num("--warmup", 2) * rate));
+        Console.WriteLine($"floor: writer + 2 followers, Kestrel PUT → fdatasync → MQTTnet QoS 1 via Mosquitto → fdatasync, {rate:0} writes/s, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"| floor lag p50 / p99 / max | {f.Lag.P50:0.00} / {f.Lag.P99:0.00} / {f.Max:0.00} ms |");
+        Console.WriteLine($"| floor PUT acknowledged p50 / p99 | {f.Put.P50:0.00} / {f.Put.P99:0.00} ms |");
+        Console.WriteLine($"| floor CPU per write: writer / each follower; machine busy | {f.WriterCpuMs:0.00} / {f.FollowerCpuMs:0.00} ms; {f.Busy:P0} of {Environment.ProcessorCount} cores |");
+        return 0;
+    }
+
+    /// <summary>Starts the three floor processes on <paramref name="brokerPort"/>, warms them up, measures <paramref name="count"/> paced writes, stops them.</summary>
+    public static async Task<Figures> MeasureAsync(int brokerPort, int count, double rate, int warmup)
+    {
+        var dir = Directory.CreateTempSubdirectory("edgesync-floor-").FullName;
+        var httpPort = FreePort();
+        var nodes = new List<Process>();
+        try
+        {
+            nodes.Add(await StartAsync(["writer", brokerPort.ToString(CultureInfo.InvariantCulture), dir, httpPort.ToString(CultureInfo.InvariantCulture)]));
+            nodes.Add(await StartAsync(["follower", brokerPort.ToString(CultureInfo.InvariantCulture), Subdir(dir, "f1")]));
+            nodes.Add(await StartAsync(["follower", brokerPort.ToString(CultureInfo.InvariantCulture), Subdir(dir, "f2")]));
+            await Paced(httpPort, 0, warmup, rate);
+            var cpuBefore = nodes.Select(n => ProcStat.CpuTime(n.Id)).ToArray();
+            var machineBefore = ProcStat.Machine();
+            var (sentWall, putMs) = await Paced(httpPort, warmup, count, rate);
+            var machine = ProcStat.Machine();
+            var cpu = nodes.Select((n, i) => (ProcStat.CpuTime(n.Id) - cpuBefore[i]).TotalMilliseconds / count).ToArray();
+            var lags = new List<double>(count * 2);
+            foreach (var follower in nodes.Skip(1))
+            {
+                var held = await HeldAsync(follower, warmup, count);
+                lags.AddRange(Enumerable.Range(0, count).Select(i => (held[i] - sentWall[i].UtcTicks) / (double)TimeSpan.TicksPerMillisecond));
+            }
+
+            var busy = (machine.Busy - machineBefore.Busy) / (machine.Total - machineBefore.Total);
+            return new Figures(Latency.Of(lags), lags.Max(), Latency.Of(putMs), busy, cpu[0], (cpu[1] + cpu[2]) / 2);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                if (!node.HasExited)
+                    node.Kill();
+                await node.WaitForExitAsync();
+                node.Dispose();
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>PUTs numbered <paramref name="first"/>.. open-loop at <paramref name="rate"/> (the fleet's load generator).</summary>
+    private static async Task<(DateTimeOffset[] SentWall, double[] PutMs)> Paced(int port, int first, int count, double rate)
+    {
+        var clock = Stopwatch.StartNew(); // the load generator paces from the clock's start
+        var requests = Enumerable.Range(first, count)
+            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/floor/{n}", n.ToString(CultureInfo.InvariantCulture)))
+            .ToArray();
+        var (sentAt, sentWall, putMs) = (new double[count], new DateTimeOffset[count], new double[count]);
+        await Task.Factory.StartNew(() => LeanLoad.Paced(port, requests, rate, clock, sentAt, sentWall, putMs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return (sentWall, putMs);
+    }
+
+    /// <summary>When the follower made each of writes <paramref name="first"/>.. durable (UTC ticks), once it holds them all (60 s at most).</summary>
+    private static async Task<long[]> HeldAsync(Process follower, int first, int count)
+    {
+        var held = new long[count];
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var have = 0;
+            Array.Clear(held);
+            await follower.StandardInput.WriteLineAsync("dump");
+            await follower.StandardInput.FlushAsync();
+            while (await follower.StandardOutput.ReadLineAsync() is { } line && line != "end")
+            {
+                var comma = line.IndexOf(',', StringComparison.Ordinal);
+                var i = int.Parse(line.AsSpan(0, comma), CultureInfo.InvariantCulture) - first;
+                if (i >= 0 && i < count && held[i] == 0)
+                {
+                    held[i] = long.Parse(line.AsSpan(comma + 1), CultureInfo.InvariantCulture);
+                    have++;
+                }
+            }
+
+            if (have == count)
+                return held;
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new TimeoutException($"a floor follower holds {have} of {count} writes after 60 s");
+            await Task.Delay(50); // QoS 1 redelivery or a slow follower: ask again
+        }
+    }
+
+    private static async Task<Process> StartAsync(string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeSync.Benchmarks.dll"));
+        psi.ArgumentList.Add("floor-node");
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_TieredCompilation"] = "0"; // as the agent runs
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start a floor node");
+        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return ready == "ready" ? process : throw new InvalidOperationException($"a floor node did not start ({args[0]}: {ready ?? "exited"})");
+    }
+
+    private static string Subdir(string dir, string name) => Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

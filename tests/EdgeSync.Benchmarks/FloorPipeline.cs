@@ -17,7 +17,7 @@ namespace EdgeSync.Benchmarks;
 /// </summary>
 public static class FloorPipeline
 {
-    public sealed record Figures(Latency Lag, double Max, Latency Put, double Busy, double WriterCpuMs, double FollowerCpuMs);
+    public sealed record Figures(Latency Lag, double Max, Latency Put, double Busy, double WriterCpuMs, double FollowerCpuMs, double WriterSwitches, double FollowerSwitches);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +30,7 @@ public static class FloorPipeline
         Console.WriteLine($"| floor lag p50 / p99 / max | {f.Lag.P50:0.00} / {f.Lag.P99:0.00} / {f.Max:0.00} ms |");
         Console.WriteLine($"| floor PUT acknowledged p50 / p99 | {f.Put.P50:0.00} / {f.Put.P99:0.00} ms |");
         Console.WriteLine($"| floor CPU per write: writer / each follower; machine busy | {f.WriterCpuMs:0.00} / {f.FollowerCpuMs:0.00} ms; {f.Busy:P0} of {Environment.ProcessorCount} cores |");
+        Console.WriteLine($"| floor context switches per write: writer / each follower | {f.WriterSwitches:0.0} / {f.FollowerSwitches:0.0} |");
         return 0;
     }
 
@@ -46,10 +47,12 @@ public static class FloorPipeline
             nodes.Add(await StartAsync(["follower", brokerPort.ToString(CultureInfo.InvariantCulture), Subdir(dir, "f2")]));
             await Paced(httpPort, 0, warmup, rate);
             var cpuBefore = nodes.Select(n => ProcStat.CpuTime(n.Id)).ToArray();
+            var switchesBefore = nodes.Select(n => ProcStat.ContextSwitches(n.Id)).ToArray();
             var machineBefore = ProcStat.Machine();
             var (sentWall, putMs) = await Paced(httpPort, warmup, count, rate);
             var machine = ProcStat.Machine();
             var cpu = nodes.Select((n, i) => (ProcStat.CpuTime(n.Id) - cpuBefore[i]).TotalMilliseconds / count).ToArray();
+            var switches = nodes.Select((n, i) => (ProcStat.ContextSwitches(n.Id) - switchesBefore[i]) / (double)count).ToArray();
             var lags = new List<double>(count * 2);
             foreach (var follower in nodes.Skip(1))
             {
@@ -58,7 +61,7 @@ public static class FloorPipeline
             }
 
             var busy = (machine.Busy - machineBefore.Busy) / (machine.Total - machineBefore.Total);
-            return new Figures(Latency.Of(lags), lags.Max(), Latency.Of(putMs), busy, cpu[0], (cpu[1] + cpu[2]) / 2);
+            return new Figures(Latency.Of(lags), lags.Max(), Latency.Of(putMs), busy, cpu[0], (cpu[1] + cpu[2]) / 2, switches[0], (switches[1] + switches[2]) / 2);
         }
         finally
         {

@@ -16,6 +16,10 @@ public static class ChangesFeedWatch
     /// when this reader saw it. Event-driven: no polling load on the fleet.
     /// </summary>
     public static Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(FleetBenchAgent follower, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready) =>
+        WatchAsync(follower.Port, follower.Id, prefix, count, clock, subscribed, ready);
+
+    /// <summary>The same for any server of such a feed on <paramref name="port"/> (the floor's followers).</summary>
+    public static Task<(DateTimeOffset[] Applied, double[] Seen)> WatchAsync(int port, string id, string prefix, int count, Stopwatch clock, Task subscribed, TaskCompletionSource ready) =>
         Task.Factory.StartNew(() =>
         {
             var visible = new double[count];
@@ -24,11 +28,11 @@ public static class ChangesFeedWatch
             var have = 0;
             var keyPrefix = Encoding.UTF8.GetBytes(prefix);
             var line = new ArrayBufferWriter<byte>(1024);
-            using var feed = new LeanHttpConnection(follower.Port, receiveTimeout: TimeSpan.FromSeconds(120));
+            using var feed = new LeanHttpConnection(port, receiveTimeout: TimeSpan.FromSeconds(120));
             feed.Send(LeanHttpConnection.Request("GET", $"v1/changes?prefix={Uri.EscapeDataString(prefix)}", null));
             var head = feed.ReadHead();
             if (head.Status != 200)
-                throw new InvalidOperationException($"{follower.Id}'s changes feed answered {head.Status}");
+                throw new InvalidOperationException($"{id}'s changes feed answered {head.Status}");
             ready.TrySetResult();
             subscribed.Wait();
             try
@@ -63,7 +67,7 @@ public static class ChangesFeedWatch
             }
 
             if (have < count)
-                throw new TimeoutException($"{follower.Id} showed only {have} of {count} writes in its changes feed");
+                throw new TimeoutException($"{id} showed only {have} of {count} writes in its changes feed");
             return (applied, visible);
         }, TaskCreationOptions.LongRunning);
 

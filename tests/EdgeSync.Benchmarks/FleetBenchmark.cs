@@ -39,7 +39,7 @@ public static class FleetBenchmark
 
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
         var raw = await MqttRawBenchmark.MeasureAsync("mosquitto", "127.0.0.1", mosquitto.Port);
-        var floor = await FloorPipeline.MeasureAsync(mosquitto.Port, (int)(seconds * rate), rate, (int)(warmup * rate));
+        var floor = await FloorPipeline.MeasureAsync(mosquitto.Port, (int)(seconds * rate), rate, (int)(warmup * rate), withFeed: true);
         var liteDb = LiteDbLimit(writes * 4);
         var env = new Dictionary<string, string>
         {
@@ -101,7 +101,7 @@ public static class FleetBenchmark
             Console.WriteLine($"| lag PUT→applied (durable) on the other nodes at {rate:0} writes/s, p50 | {lag.Lag.P50:0.00} ms | pub→recv at 500 msg/s p50 {raw.PacedP50Ms:0.000} ms |");
             Console.WriteLine($"| lag p99 | {lag.Lag.P99:0.00} ms | p99 {raw.PacedP99Ms:0.000} ms |");
             Console.WriteLine($"| lag max | {lag.Max:0.00} ms | max (sequential) {raw.MaxMs:0.00} ms |");
-            Console.WriteLine($"| the same hops with nothing else (`floor`: bare processes, same load, PUT → fdatasync → QoS 1 → fdatasync), lag p50 / p99 / max; CPU per write, writer / each follower | | {floor.Lag.P50:0.00} / {floor.Lag.P99:0.00} / {floor.Max:0.00} ms; {floor.WriterCpuMs:0.00} / {floor.FollowerCpuMs:0.00} ms |");
+            Console.WriteLine($"| the same hops with nothing else (`floor --feed`: bare processes, same load and feed readers, PUT → fdatasync → QoS 1 → fdatasync → feed), lag p50 / p99 / max; CPU per write, writer / each follower | | {floor.Lag.P50:0.00} / {floor.Lag.P99:0.00} / {floor.Max:0.00} ms; {floor.WriterCpuMs:0.00} / {floor.FollowerCpuMs:0.00} ms |");
             Console.WriteLine($"| lag PUT→seen by a changes-feed reader, p50 / p99 | {lag.Seen.P50:0.00} / {lag.Seen.P99:0.00} ms | |");
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");

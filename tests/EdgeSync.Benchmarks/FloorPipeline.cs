@@ -13,7 +13,9 @@ namespace EdgeSync.Benchmarks;
 /// metadata, no anti-entropy or heartbeats, no changes feed. What this machine allows the fleet's lag
 /// with the same libraries; the raw MQTT figures leave out the HTTP hop, both log syncs and three
 /// of the processes. <c>floor</c> runs it alone (with its own Mosquitto): <c>--rate</c> (500),
-/// <c>--seconds</c> (5), <c>--warmup</c> (2).
+/// <c>--seconds</c> (5), <c>--warmup</c> (2), and <c>--feed</c>: the followers also serve each write as a
+/// changes feed, which this process reads as the fleet benchmark reads the agents' (the lag is then
+/// taken from the feed's <c>at</c>, as there).
 /// </summary>
 public static class FloorPipeline
 {
@@ -25,8 +27,9 @@ public static class FloorPipeline
             Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         var rate = Num("--rate", 500);
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
-        var f = await MeasureAsync(mosquitto.Port, (int)(Num("--seconds", 5) * rate), rate, (int)(Num("--warmup", 2) * rate));
-        Console.WriteLine($"floor: writer + 2 followers, Kestrel PUT → fdatasync → MQTTnet QoS 1 via Mosquitto → fdatasync, {rate:0} writes/s, {Environment.ProcessorCount} cores");
+        var withFeed = args.Contains("--feed");
+        var f = await MeasureAsync(mosquitto.Port, (int)(Num("--seconds", 5) * rate), rate, (int)(Num("--warmup", 2) * rate), withFeed);
+        Console.WriteLine($"floor: writer + 2 followers, Kestrel PUT → fdatasync → MQTTnet QoS 1 via Mosquitto → fdatasync{(withFeed ? " → changes feed read by this process" : "")}, {rate:0} writes/s, {Environment.ProcessorCount} cores");
         Console.WriteLine($"| floor lag p50 / p99 / max | {f.Lag.P50:0.00} / {f.Lag.P99:0.00} / {f.Max:0.00} ms |");
         Console.WriteLine($"| floor PUT acknowledged p50 / p99 | {f.Put.P50:0.00} / {f.Put.P99:0.00} ms |");
         Console.WriteLine($"| floor CPU per write: writer / each follower; machine busy | {f.WriterCpuMs:0.00} / {f.FollowerCpuMs:0.00} ms; {f.Busy:P0} of {Environment.ProcessorCount} cores |");
@@ -35,29 +38,45 @@ public static class FloorPipeline
     }
 
     /// <summary>Starts the three floor processes on <paramref name="brokerPort"/>, warms them up, measures <paramref name="count"/> paced writes, stops them.</summary>
-    public static async Task<Figures> MeasureAsync(int brokerPort, int count, double rate, int warmup)
+    public static async Task<Figures> MeasureAsync(int brokerPort, int count, double rate, int warmup, bool withFeed = false)
     {
+        string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
+        var feedPorts = withFeed ? new[] { FreePort(), FreePort() } : null;
         var dir = Directory.CreateTempSubdirectory("edgesync-floor-").FullName;
         var httpPort = FreePort();
         var nodes = new List<Process>();
         try
         {
-            nodes.Add(await StartAsync(["writer", brokerPort.ToString(CultureInfo.InvariantCulture), dir, httpPort.ToString(CultureInfo.InvariantCulture)]));
-            nodes.Add(await StartAsync(["follower", brokerPort.ToString(CultureInfo.InvariantCulture), Subdir(dir, "f1")]));
-            nodes.Add(await StartAsync(["follower", brokerPort.ToString(CultureInfo.InvariantCulture), Subdir(dir, "f2")]));
-            await Paced(httpPort, 0, warmup, rate);
+            nodes.Add(await StartAsync(["writer", Text(brokerPort), dir, Text(httpPort)]));
+            for (var f = 0; f < 2; f++)
+                nodes.Add(await StartAsync(["follower", Text(brokerPort), Subdir(dir, $"f{f}"), .. feedPorts is null ? Array.Empty<string>() : [Text(feedPorts[f])]]));
+            await PacedAsync(httpPort, 'w', warmup, rate);
+            var go = new TaskCompletionSource();
+            var ready = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
+            var watchers = feedPorts?.Select((port, f) => ChangesFeedWatch.WatchAsync(port, $"floor follower {f}", "floor/m/", count, Stopwatch.StartNew(), go.Task, ready[f])).ToArray();
+            if (watchers is not null)
+                await Task.WhenAll(ready.Select(r => r.Task));
+            go.SetResult();
             var cpuBefore = nodes.Select(n => ProcStat.CpuTime(n.Id)).ToArray();
             var switchesBefore = nodes.Select(n => ProcStat.ContextSwitches(n.Id)).ToArray();
             var machineBefore = ProcStat.Machine();
-            var (sentWall, putMs) = await Paced(httpPort, warmup, count, rate);
+            var (sentWall, putMs) = await PacedAsync(httpPort, 'm', count, rate);
             var machine = ProcStat.Machine();
             var cpu = nodes.Select((n, i) => (ProcStat.CpuTime(n.Id) - cpuBefore[i]).TotalMilliseconds / count).ToArray();
             var switches = nodes.Select((n, i) => (ProcStat.ContextSwitches(n.Id) - switchesBefore[i]) / (double)count).ToArray();
             var lags = new List<double>(count * 2);
             foreach (var follower in nodes.Skip(1))
             {
-                var held = await HeldAsync(follower, warmup, count);
+                var held = await HeldAsync(follower, count);
                 lags.AddRange(Enumerable.Range(0, count).Select(i => (held[i] - sentWall[i].UtcTicks) / (double)TimeSpan.TicksPerMillisecond));
+            }
+
+            if (watchers is not null)
+            {
+                // With a feed, the lag is when the feed said the write was durable (its `at`), as in the fleet.
+                lags.Clear();
+                foreach (var (applied, _) in await Task.WhenAll(watchers))
+                    lags.AddRange(Enumerable.Range(0, count).Select(i => (applied[i] - sentWall[i]).TotalMilliseconds));
             }
 
             var busy = (machine.Busy - machineBefore.Busy) / (machine.Total - machineBefore.Total);
@@ -77,20 +96,20 @@ public static class FloorPipeline
         }
     }
 
-    /// <summary>PUTs numbered <paramref name="first"/>.. open-loop at <paramref name="rate"/> (the fleet's load generator).</summary>
-    private static async Task<(DateTimeOffset[] SentWall, double[] PutMs)> Paced(int port, int first, int count, double rate)
+    /// <summary>PUTs of floor/<paramref name="run"/>/0.. open-loop at <paramref name="rate"/> (the fleet's load generator).</summary>
+    private static async Task<(DateTimeOffset[] SentWall, double[] PutMs)> PacedAsync(int port, char run, int count, double rate)
     {
         var clock = Stopwatch.StartNew(); // the load generator paces from the clock's start
-        var requests = Enumerable.Range(first, count)
-            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/floor/{n}", n.ToString(CultureInfo.InvariantCulture)))
+        var requests = Enumerable.Range(0, count)
+            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/floor/{run}/{n}", n.ToString(CultureInfo.InvariantCulture)))
             .ToArray();
         var (sentAt, sentWall, putMs) = (new double[count], new DateTimeOffset[count], new double[count]);
         await Task.Factory.StartNew(() => LeanLoad.Paced(port, requests, rate, clock, sentAt, sentWall, putMs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return (sentWall, putMs);
     }
 
-    /// <summary>When the follower made each of writes <paramref name="first"/>.. durable (UTC ticks), once it holds them all (60 s at most).</summary>
-    private static async Task<long[]> HeldAsync(Process follower, int first, int count)
+    /// <summary>When the follower made each measured write durable (UTC ticks), once it holds them all (60 s at most).</summary>
+    private static async Task<long[]> HeldAsync(Process follower, int count)
     {
         var held = new long[count];
         var clock = Stopwatch.StartNew();
@@ -102,11 +121,11 @@ public static class FloorPipeline
             await follower.StandardInput.FlushAsync();
             while (await follower.StandardOutput.ReadLineAsync() is { } line && line != "end")
             {
-                var comma = line.IndexOf(',', StringComparison.Ordinal);
-                var i = int.Parse(line.AsSpan(0, comma), CultureInfo.InvariantCulture) - first;
-                if (i >= 0 && i < count && held[i] == 0)
+                var fields = line.Split(',');
+                var i = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (fields[0] == "m" && i < count && held[i] == 0)
                 {
-                    held[i] = long.Parse(line.AsSpan(comma + 1), CultureInfo.InvariantCulture);
+                    held[i] = long.Parse(fields[2], CultureInfo.InvariantCulture);
                     have++;
                 }
             }

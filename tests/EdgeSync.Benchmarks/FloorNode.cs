@@ -31,7 +31,7 @@ public static class FloorNode
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length < 3 || args[0] is not ("writer" or "follower"))
+        if (args.Length < 3 || args[0] is not ("writer" or "follower") || (args[0] == "writer" && args.Length < 4))
         {
             await Console.Error.WriteLineAsync("usage: floor-node writer|follower BROKER_PORT DIR [HTTP_PORT]");
             return 2;

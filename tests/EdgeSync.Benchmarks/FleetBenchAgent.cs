@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace EdgeSync.Benchmarks;
@@ -49,13 +47,7 @@ public sealed class FleetBenchAgent : IAsyncDisposable
                 ? $"edgesync.dll is not next to the benchmark ({AppContext.BaseDirectory}); build the benchmark project."
                 : $"EDGESYNC_BENCH_AGENT names '{published}', which does not exist; run ./publish.sh first.");
         var dir = dataDir ?? Directory.CreateTempSubdirectory("edgesync-fleetbench-").FullName;
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((IPEndPoint)l.LocalEndpoint).Port;
-        }
-
+        var port = LoopbackPort.Next();
         var psi = new ProcessStartInfo(published ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (published is null)
             psi.ArgumentList.Add(dll);

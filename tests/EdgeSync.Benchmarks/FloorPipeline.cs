@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EdgeSync.Benchmarks;
 
@@ -41,9 +39,9 @@ public static class FloorPipeline
     public static async Task<Figures> MeasureAsync(int brokerPort, int count, double rate, int warmup, bool withFeed = false)
     {
         string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
-        var feedPorts = withFeed ? new[] { FreePort(), FreePort() } : null;
+        var feedPorts = withFeed ? new[] { LoopbackPort.Next(), LoopbackPort.Next() } : null;
         var dir = Directory.CreateTempSubdirectory("edgesync-floor-").FullName;
-        var httpPort = FreePort();
+        var httpPort = LoopbackPort.Next();
         var nodes = new List<Process>();
         try
         {
@@ -153,11 +151,4 @@ public static class FloorPipeline
     }
 
     private static string Subdir(string dir, string name) => Directory.CreateDirectory(Path.Combine(dir, name)).FullName;
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

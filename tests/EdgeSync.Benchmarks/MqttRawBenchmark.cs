@@ -169,13 +169,7 @@ public static class MqttRawBenchmark
         {
             var exe = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" }.FirstOrDefault(File.Exists)
                 ?? throw new InvalidOperationException("mosquitto is not installed: run `sudo apt-get install -y mosquitto`.");
-            int port;
-            using (var l = new TcpListener(IPAddress.Loopback, 0))
-            {
-                l.Start();
-                port = ((IPEndPoint)l.LocalEndpoint).Port;
-            }
-
+            var port = LoopbackPort.Next();
             var dir = Directory.CreateTempSubdirectory("edgesync-bench-").FullName;
             var config = Path.Combine(dir, "mosquitto.conf");
             await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_queued_messages 100000\nlog_dest none\n");

@@ -64,11 +64,7 @@ public static class FloorNode
             foreach (var (_, state) in batch)
                 ((Pending)state!).Done.SetResult();
         });
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, httpPort));
-        await using var app = builder.Build();
+        await using var app = Server(httpPort);
         app.MapPut("/v1/kv/{**key}", async ctx =>
         {
             // Read as the agent reads a value: into a buffer the declared length sizes.
@@ -107,8 +103,11 @@ public static class FloorNode
                     {
                         var (run, n) = ((char)data[i], BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(i + 1)));
                         held.Add((run, n, now.Ticks));
+                        if (readers.Count == 0)
+                            continue;
+                        var e = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"data: {{\"key\":\"floor/{run}/{n}\",\"at\":\"{now:O}\"}}\n\n"));
                         foreach (var reader in readers)
-                            reader.Writer.TryWrite(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"data: {{\"key\":\"floor/{run}/{n}\",\"at\":\"{now:O}\"}}\n\n")));
+                            reader.Writer.TryWrite(e);
                     }
                 }
             }
@@ -143,11 +142,7 @@ public static class FloorNode
     /// </summary>
     private static async Task<WebApplication> FeedAsync(int port, object gate, List<Channel<byte[]>> readers)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        var app = Server(port);
         app.MapGet("/v1/changes", async ctx =>
         {
             var events = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -175,6 +170,16 @@ public static class FloorNode
         });
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>Kestrel on 127.0.0.1:<paramref name="port"/>, set up as the agent sets up its own (answers run inline), no logging.</summary>
+    private static WebApplication Server(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        return builder.Build();
     }
 
     /// <summary>

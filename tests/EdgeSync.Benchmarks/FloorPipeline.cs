@@ -21,8 +21,7 @@ public static class FloorPipeline
 
     public static async Task<int> RunAsync(string[] args)
     {
-        double Num(string name, double fallback) =>
-            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        double Num(string name, double fallback) => FleetBenchmark.Num(args, name, fallback);
         var rate = Num("--rate", 500);
         await using var mosquitto = await MqttRawBenchmark.Mosquitto.StartAsync();
         var withFeed = args.Contains("--feed");
@@ -62,21 +61,13 @@ public static class FloorPipeline
             var machine = ProcStat.Machine();
             var cpu = nodes.Select((n, i) => (ProcStat.CpuTime(n.Id) - cpuBefore[i]).TotalMilliseconds / count).ToArray();
             var switches = nodes.Select((n, i) => (ProcStat.ContextSwitches(n.Id) - switchesBefore[i]) / (double)count).ToArray();
-            var lags = new List<double>(count * 2);
-            // Each follower's own record also shows that it durably holds every write (the feed alone would not).
-            foreach (var follower in nodes.Skip(1))
-            {
-                var held = await HeldAsync(follower, count);
-                lags.AddRange(Enumerable.Range(0, count).Select(i => (held[i] - sentWall[i].UtcTicks) / (double)TimeSpan.TicksPerMillisecond));
-            }
-
-            if (watchers is not null)
-            {
-                // With a feed, the lag is when the feed said the write was durable (its `at`), as in the fleet.
-                lags.Clear();
-                foreach (var (applied, _) in await Task.WhenAll(watchers))
-                    lags.AddRange(Enumerable.Range(0, count).Select(i => (applied[i] - sentWall[i]).TotalMilliseconds));
-            }
+            // Each follower's own record shows that it durably holds every write (the feed alone would not);
+            // with a feed, the lag is when the feed said so (its `at`), as in the fleet.
+            var held = await Task.WhenAll(nodes.Skip(1).Select(follower => HeldAsync(follower, count)));
+            var durable = watchers is null
+                ? held.Select(ticks => ticks.Select(t => new DateTimeOffset(t, TimeSpan.Zero)).ToArray())
+                : (await Task.WhenAll(watchers)).Select(w => w.Applied);
+            var lags = durable.SelectMany(at => Enumerable.Range(0, count).Select(i => (at[i] - sentWall[i]).TotalMilliseconds)).ToList();
 
             var busy = (machine.Busy - machineBefore.Busy) / (machine.Total - machineBefore.Total);
             return new Figures(Latency.Of(lags), lags.Max(), Latency.Of(putMs), busy, cpu[0], (cpu[1] + cpu[2]) / 2, switches[0], (switches[1] + switches[2]) / 2);

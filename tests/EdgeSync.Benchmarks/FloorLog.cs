@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using EdgeSync.Agent.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeSync.Benchmarks;
@@ -77,14 +78,10 @@ public sealed class FloorLog : IDisposable
 
             RandomAccess.Write(_file, buffer.AsSpan(0, used), _length);
             _length += used;
-            if (Fdatasync(_file) != 0)
+            if (NativeMethods.Fdatasync(_file) != 0)
                 throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()})");
             _durable(batch);
             batch.Clear();
         }
     }
-
-    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Fdatasync(SafeFileHandle fd);
 }

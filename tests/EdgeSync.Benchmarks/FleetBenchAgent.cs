@@ -109,6 +109,8 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     /// <summary>Context switches of all the agent's threads so far (voluntary + involuntary).</summary>
     public long ContextSwitches() => ProcStat.ContextSwitches(_process.Id);
 
+    public int Pid => _process.Id;
+
     public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await Http.GetStringAsync("v1/status"))!;
 
     /// <summary>How many of <paramref name="writer"/>'s updates this node has applied (contiguously).</summary>

@@ -13,6 +13,8 @@ namespace EdgeSync.Benchmarks;
 /// <see cref="FloorPipeline"/>'s, the same hops with nothing else), and to LiteDB's own insert
 /// rate for the same kind of documents (the ceiling three replicas on this machine's cores allow).
 /// <c>--timeline FILE</c> writes each measured write's send time, acknowledgement and lag per follower as CSV.
+/// <c>--gc-watch</c> reads each agent's garbage collections live (<see cref="AgentGcWatch"/>) and says how many of the writes at or
+/// above the lag p99 one of them held up.
 /// <c>--sequential</c> PUTs (300) one at a time at consistency=one, then as many at quorum: answer times and bytes published per write;
 /// then GETs of the quorum-written keys one at a time at one and at quorum.
 /// The paced PUTs are open-loop (sent on schedule, not after the
@@ -53,14 +55,18 @@ public static class FleetBenchmark
         {
             var (writer, followers) = (agents[0], agents[1..]);
             await Until(async () => (await Task.WhenAll(agents.Select(a => a.StatusAsync()))).All(s => (string?)s["partition"] == "healthy"), "a healthy fleet");
-            await PacedAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
+            // Started before the warm-up, which then also warms up reading their events. Not by default:
+            // reading the events costs this process ~0.07 ms of CPU per write, which the lag then pays.
+            var gcWatches = args.Contains("--gc-watch") ? agents.Select(a => AgentGcWatch.Start(a.Pid)).ToArray() : [];
+            await PacedLag.RunAsync(writer, followers, (int)(warmup * rate), rate); // warm-up: JIT (tiering, if on), connections, LiteDB
             var serverBefore = await WriteBucketsAsync(writer);
             var gcBefore = await Task.WhenAll(agents.Select(AgentCountersAsync));
             var cpuBefore = agents.Select(a => (Cpu: a.CpuTime(), Switches: a.ContextSwitches())).ToArray();
             var othersBefore = (Bench: ProcStat.CpuTime(Environment.ProcessId), Broker: mosquitto.CpuTime(), Machine: ProcStat.Machine());
             var benchGcBefore = (Collections: GC.CollectionCount(0), Pause: GC.GetTotalPauseDuration());
             var measured = (int)(seconds * rate);
-            var lag = await PacedAsync(writer, followers, measured, rate, Text(args, "--timeline"));
+            var lag = await PacedLag.RunAsync(writer, followers, measured, rate, Text(args, "--timeline"));
+            var heldUp = await PacedLag.HeldUpByCollectionsAsync(lag, gcWatches);
             var machine = ProcStat.Machine();
             var busy = (machine.Busy - othersBefore.Machine.Busy) / (machine.Total - othersBefore.Machine.Total);
             var benchCpu = (ProcStat.CpuTime(Environment.ProcessId) - othersBefore.Bench).TotalMilliseconds / measured;
@@ -102,6 +108,13 @@ public static class FleetBenchmark
             Console.WriteLine($"| lag p99 | {lag.Lag.P99:0.00} ms | p99 {raw.PacedP99Ms:0.000} ms |");
             Console.WriteLine($"| lag max | {lag.Max:0.00} ms | max (sequential) {raw.MaxMs:0.00} ms |");
             Console.WriteLine($"| the same hops with nothing else (`floor --feed`: bare processes, same load and feed readers, PUT → fdatasync → QoS 1 → fdatasync → feed), lag p50 / p99 / max; CPU per write, writer / each follower | | {floor.Lag.P50:0.00} / {floor.Lag.P99:0.00} / {floor.Max:0.00} ms; {floor.WriterCpuMs:0.00} / {floor.FollowerCpuMs:0.00} ms |");
+            if (gcWatches.Length > 0)
+            {
+                Console.WriteLine(heldUp is null
+                    ? "| lag samples at or above the p99 that an agent's garbage collection overlapped | (no events from the agents' runtimes) | |"
+                    : $"| lag samples at or above the p99 that a garbage collection of the writer or of that follower overlapped (its pause met the span from PUT to applied; the agents ran {heldUp.Collections} collections in the run) | {heldUp.Held} of {heldUp.Slow} | lag p99 of the samples no collection overlapped: {heldUp.P99NotHeld:0.00} ms |");
+            }
+
             Console.WriteLine($"| lag PUT→seen by a changes-feed reader, p50 / p99 | {lag.Seen.P50:0.00} / {lag.Seen.P99:0.00} ms | |");
             Console.WriteLine($"| PUT acknowledged (durable), p50 / p99 | {lag.Put.P50:0.00} / {lag.Put.P99:0.00} ms | |");
             Console.WriteLine($"| the same PUTs timed by the writer (request in to durable ack): within 2.5 / 5 / 10 / 25 ms | {Share(server, 0.0025):P0} / {Share(server, 0.005):P0} / {Share(server, 0.01):P0} / {Share(server, 0.025):P0} | |");
@@ -133,52 +146,6 @@ public static class FleetBenchmark
             foreach (var a in agents)
                 await a.DisposeAsync();
         }
-    }
-
-    private sealed record LagResult(Latency Lag, double Max, Latency Seen, Latency Put, double Achieved);
-
-    /// <summary>
-    /// Open-loop PUTs on the writer at a fixed rate: each is sent at its due time whether or not the
-    /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), by
-    /// <see cref="LeanLoad.Paced"/>; each one's lag to being applied on every follower.
-    /// </summary>
-    private static async Task<LagResult> PacedAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate, string? timeline = null)
-    {
-        var prefix = $"bench/lag/{Guid.NewGuid():N}/";
-        var clock = Stopwatch.StartNew();
-        // Wall-clock anchor of the timeline, only for lining it up with other recordings of the same run.
-        var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var sentAt = new double[count];
-        var sentWall = new DateTimeOffset[count];
-        var putMs = new double[count];
-        var go = new TaskCompletionSource();
-        var ready = followers.Select(_ => new TaskCompletionSource()).ToArray();
-        var watchers = followers.Select((f, k) => ChangesFeedWatch.WatchAsync(f, prefix, count, clock, go.Task, ready[k])).ToArray();
-        await Task.WhenAll(ready.Select(r => r.Task));
-        go.SetResult();
-        var requests = Enumerable.Range(0, count)
-            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/{prefix}{n}", n.ToString(CultureInfo.InvariantCulture)))
-            .ToArray();
-        await Task.Factory.StartNew(() => LeanLoad.Paced(writer.Port, requests, rate, clock, sentAt, sentWall, putMs), TaskCreationOptions.LongRunning);
-        var achieved = count / (clock.Elapsed.TotalMilliseconds / 1000);
-        var seen = await Task.WhenAll(watchers);
-
-        var lags = seen.SelectMany(f => f.Applied.Select((at, i) => (at - sentWall[i]).TotalMilliseconds)).ToList();
-        var seenLags = seen.SelectMany(f => f.Seen.Select((v, i) => v - sentAt[i])).ToList();
-        if (timeline is not null)
-        {
-            // Per write, for finding when the slow ones happened (bursts or spread out, writer or follower side).
-            static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
-            File.WriteAllLines(timeline, [
-                $"# start_unix_ms={startUnixMs}",
-                "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms,seen_{f.Id}_ms")),
-                .. Enumerable.Range(0, count).Select(i => string.Join(",", [
-                    Ms(sentAt[i]), Ms(putMs[i]),
-                    .. seen.SelectMany(f => new[] { Ms((f.Applied[i] - sentWall[i]).TotalMilliseconds), Ms(f.Seen[i] - sentAt[i]) })])),
-            ]);
-        }
-
-        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(seenLags), Latency.Of([.. putMs]), achieved);
     }
 
     /// <summary>

@@ -1,0 +1,7 @@
+namespace EdgeSync.Benchmarks;
+
+/// <summary>
+/// A paced lag run's figures, and per write when it was sent and when each follower applied it
+/// (wall clock), for matching slow writes to other recordings of the run.
+/// </summary>
+internal sealed record LagResult(Latency Lag, double Max, Latency Seen, Latency Put, double Achieved, DateTimeOffset[] SentWall, DateTimeOffset[][] Applied);

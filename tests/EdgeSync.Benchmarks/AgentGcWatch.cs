@@ -18,6 +18,7 @@ internal sealed class AgentGcWatch : IAsyncDisposable
     private readonly Task _reading;
     private readonly List<(DateTimeOffset Start, DateTimeOffset End)> _pauses = [];
     private DateTimeOffset? _suspending;
+    private bool _stopped;
 
     private AgentGcWatch(EventPipeSession session)
     {
@@ -57,6 +58,7 @@ internal sealed class AgentGcWatch : IAsyncDisposable
     /// <summary>Ends the session and returns every pause seen.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> StopAsync()
     {
+        _stopped = true;
         await _session.StopAsync(CancellationToken.None);
         await _reading;
         lock (_pauses)
@@ -69,11 +71,15 @@ internal sealed class AgentGcWatch : IAsyncDisposable
     {
         try
         {
-            await _session.StopAsync(CancellationToken.None);
+            if (!_stopped)
+            {
+                _stopped = true;
+                await _session.StopAsync(CancellationToken.None);
+            }
         }
         catch (Exception e) when (e is ServerNotAvailableException or IOException or EndOfStreamException)
         {
-            // The agent already exited or the session already ended.
+            // The agent already exited.
         }
 
         await _reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -28,7 +28,7 @@ public static class FleetBenchmark
     private const int BatchInFlight = 4;
 
     /// <summary>About what the store's flush writes per LiteDB transaction.</summary>
-    private const int LiteDbPerTransaction = 512;
+    private const int LiteDbPerTransaction = 1024;
 
     public static async Task<int> RunAsync(string[] args)
     {

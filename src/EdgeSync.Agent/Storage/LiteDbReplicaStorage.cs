@@ -27,16 +27,20 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     private const string LogId = "wal";
     private const int ScanChunk = 512;
 
-    /// <summary>Committed changes held in memory before they are written to LiteDB.</summary>
-    private const int FlushEntries = 512;
+    /// <summary>
+    /// Committed changes held in memory before they are written to LiteDB. Fewer, larger LiteDB
+    /// transactions cost less per key (batched fleet writes: 0.49–0.70× raw MQTT at ~1,000 keys
+    /// per flush against 0.37–0.62× at ~500, seven and ten runs, the lag no worse).
+    /// </summary>
+    private const int FlushEntries = 1024;
 
     /// <summary>
-    /// This store's own flush point, 384-640 keys: replicas of one fleet receive the same writes,
+    /// This store's own flush point, 768-1280 keys: replicas of one fleet receive the same writes,
     /// and with one shared threshold they would all flush at the same moment (on one machine
     /// running a whole fleet, each burst then has to wait for the others').
     /// </summary>
     private readonly int _flushEntries = FlushEntries * 3 / 4 + Random.Shared.Next(FlushEntries / 2);
-    private const long FlushBytes = 512 * 1024;
+    private const long FlushBytes = 1024 * 1024;
     private const long FlushLogBytes = 8 * 1024 * 1024;
 
     /// <summary>Past this many times the limits, a commit waits for the flush in progress.</summary>

@@ -51,7 +51,7 @@ public sealed class LiteDbConcurrencyTests : IDisposable
         while (store.Flushes - flushesBefore < 10)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"ten flushes did not run in two minutes ({reads} reads)");
-            // Rewrite a run of keys (a flush starts every few hundred), then read others back.
+            // Rewrite a run of keys (a flush starts every thousand or so), then read others back.
             var start = random.Next(Keys - 100);
             for (var i = start; i < start + 100; i++)
             {

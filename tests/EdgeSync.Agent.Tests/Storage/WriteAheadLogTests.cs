@@ -22,25 +22,25 @@ public sealed class WriteAheadLogTests : IDisposable
     [Fact]
     public void A_crash_image_holds_every_committed_batch_whether_in_LiteDB_or_only_in_the_log()
     {
-        var meta = new ReplicaMeta(DotSet.Parse("n1:700"), new HybridTimestamp(5_000, 3), null);
+        var meta = new ReplicaMeta(DotSet.Parse("n1:1400"), new HybridTimestamp(5_000, 3), null);
         using (var storage = LiteDbReplicaStorage.Open(DbPath))
         {
-            for (var i = 0; i < 700; i++)
+            for (var i = 0; i < 1400; i++)
             {
                 storage.Save(States.Make($"k/{i:D4}", ("n1", 1, i + 1, $"{i}")));
                 if (i % 50 == 49)
                 {
-                    storage.Commit(); // past the store's flush point (384-640 keys) a flush to LiteDB starts
+                    storage.Commit(); // past the store's flush point (768-1280 keys) a flush to LiteDB starts
                 }
             }
 
             storage.AwaitBackgroundFlush();
             Assert.Equal(1, storage.Flushes);
-            storage.Save(States.Make("k/0000", ("n1", 2, 701, "updated")));
+            storage.Save(States.Make("k/0000", ("n1", 2, 1401, "updated")));
             storage.Remove("k/0001");
             storage.SaveMeta(meta);
             storage.Commit(); // only in the log
-            storage.Save(States.Make("open-batch", ("n1", 1, 702, "x")));
+            storage.Save(States.Make("open-batch", ("n1", 1, 1402, "x")));
             storage.Remove("k/0002");
 
             CopyFiles(DbPath, CrashPath);
@@ -51,10 +51,10 @@ public sealed class WriteAheadLogTests : IDisposable
         Assert.Null(crashed.Load("k/0001"));
         Assert.Equal("2", crashed.Load("k/0002")!.Siblings.Single().Value);
         Assert.Null(crashed.Load("open-batch"));
-        Assert.Equal(699, crashed.LoadAll().Count());
+        Assert.Equal(1399, crashed.LoadAll().Count());
         Assert.Equal(meta.Applied, crashed.LoadMeta()!.Applied);
         Assert.Equal(meta.Clock, crashed.LoadMeta()!.Clock);
-        Assert.Equal([("k/0000", 701L)], crashed.UpdatesAfter("n1", 700));
+        Assert.Equal([("k/0000", 1401L)], crashed.UpdatesAfter("n1", 1400));
     }
 
     [Theory]

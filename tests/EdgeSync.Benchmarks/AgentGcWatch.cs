@@ -11,28 +11,25 @@ namespace EdgeSync.Benchmarks;
 /// the start of the suspension to the end of the restart, on the wall clock every process here shares,
 /// so <see cref="FleetBenchmark"/> can tell which slow writes a collection held up.
 /// </summary>
-internal sealed class AgentGcWatch : IAsyncDisposable
+internal sealed class AgentGcWatch
 {
     private readonly EventPipeSession _session;
     private readonly EventPipeEventSource _source;
     private readonly Task _reading;
     private readonly List<(DateTimeOffset Start, DateTimeOffset End)> _pauses = [];
     private DateTimeOffset? _suspending;
-    private bool _stopped;
 
     private AgentGcWatch(EventPipeSession session)
     {
         _session = session;
         _source = new EventPipeEventSource(session.EventStream);
         _source.Clr.GCSuspendEEStart += e => _suspending = new DateTimeOffset(e.TimeStamp);
+        // Both handlers run on the reading thread, and the pauses are read only once it has ended.
         _source.Clr.GCRestartEEStop += e =>
         {
             if (_suspending is { } start)
             {
-                lock (_pauses)
-                {
-                    _pauses.Add((start, new DateTimeOffset(e.TimeStamp)));
-                }
+                _pauses.Add((start, new DateTimeOffset(e.TimeStamp)));
             }
 
             _suspending = null;
@@ -55,35 +52,21 @@ internal sealed class AgentGcWatch : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the session and returns every pause seen.</summary>
+    /// <summary>Ends the session, lets go of it and returns every pause seen.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> StopAsync()
-    {
-        _stopped = true;
-        await _session.StopAsync(CancellationToken.None);
-        await _reading;
-        lock (_pauses)
-        {
-            return [.. _pauses];
-        }
-    }
-
-    public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_stopped)
-            {
-                _stopped = true;
-                await _session.StopAsync(CancellationToken.None);
-            }
+            await _session.StopAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is ServerNotAvailableException or IOException or EndOfStreamException)
         {
-            // The agent already exited.
+            // The agent already exited: its stream has ended too.
         }
 
-        await _reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _reading;
         _source.Dispose();
         _session.Dispose();
+        return _pauses;
     }
 }

@@ -47,7 +47,7 @@ public static class FloorPipeline
             nodes.Add(await StartAsync(["writer", Text(brokerPort), dir, Text(httpPort)]));
             for (var f = 0; f < 2; f++)
                 nodes.Add(await StartAsync(["follower", Text(brokerPort), Subdir(dir, $"f{f}"), .. feedPorts is null ? Array.Empty<string>() : [Text(feedPorts[f])]]));
-            await PacedAsync(httpPort, 'w', warmup, rate);
+            await LeanLoad.PacedPutsAsync(httpPort, "floor/w/", warmup, rate, Stopwatch.StartNew());
             var go = new TaskCompletionSource();
             var ready = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
             var watchers = feedPorts?.Select((port, f) => ChangesFeedWatch.WatchAsync(port, $"floor follower {f}", "floor/m/", count, Stopwatch.StartNew(), go.Task, ready[f])).ToArray();
@@ -57,7 +57,7 @@ public static class FloorPipeline
             var cpuBefore = nodes.Select(n => ProcStat.CpuTime(n.Id)).ToArray();
             var switchesBefore = nodes.Select(n => ProcStat.ContextSwitches(n.Id)).ToArray();
             var machineBefore = ProcStat.Machine();
-            var (sentWall, putMs) = await PacedAsync(httpPort, 'm', count, rate);
+            var (_, sentWall, putMs) = await LeanLoad.PacedPutsAsync(httpPort, "floor/m/", count, rate, Stopwatch.StartNew());
             var machine = ProcStat.Machine();
             var cpu = nodes.Select((n, i) => (ProcStat.CpuTime(n.Id) - cpuBefore[i]).TotalMilliseconds / count).ToArray();
             var switches = nodes.Select((n, i) => (ProcStat.ContextSwitches(n.Id) - switchesBefore[i]) / (double)count).ToArray();
@@ -84,18 +84,6 @@ public static class FloorPipeline
 
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    /// <summary>PUTs of floor/<paramref name="run"/>/0.. open-loop at <paramref name="rate"/> (the fleet's load generator).</summary>
-    private static async Task<(DateTimeOffset[] SentWall, double[] PutMs)> PacedAsync(int port, char run, int count, double rate)
-    {
-        var clock = Stopwatch.StartNew(); // the load generator paces from the clock's start
-        var requests = Enumerable.Range(0, count)
-            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/floor/{run}/{n}", n.ToString(CultureInfo.InvariantCulture)))
-            .ToArray();
-        var (sentAt, sentWall, putMs) = (new double[count], new DateTimeOffset[count], new double[count]);
-        await Task.Factory.StartNew(() => LeanLoad.Paced(port, requests, rate, clock, sentAt, sentWall, putMs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return (sentWall, putMs);
     }
 
     /// <summary>When the follower made each measured write durable (UTC ticks), once it holds them all (60 s at most).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace EdgeSync.Benchmarks;
 
@@ -13,6 +14,20 @@ public static class LeanLoad
 
     /// <summary>How long an answer may take before the run counts the agent as stuck.</summary>
     private static readonly TimeSpan AnswerDeadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// PUTs of <paramref name="prefix"/>0, 1, … (each key's number as its value), <paramref name="count"/>
+    /// of them, sent by <see cref="Paced"/> on a thread of its own and timed on <paramref name="clock"/>.
+    /// </summary>
+    public static async Task<(double[] SentAt, DateTimeOffset[] SentWall, double[] PutMs)> PacedPutsAsync(int port, string prefix, int count, double rate, Stopwatch clock)
+    {
+        var requests = Enumerable.Range(0, count)
+            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/{prefix}{n}", n.ToString(CultureInfo.InvariantCulture)))
+            .ToArray();
+        var (sentAt, sentWall, putMs) = (new double[count], new DateTimeOffset[count], new double[count]);
+        await Task.Factory.StartNew(() => Paced(port, requests, rate, clock, sentAt, sentWall, putMs), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return (sentAt, sentWall, putMs);
+    }
 
     /// <summary>
     /// Sends <paramref name="requests"/> open-loop at <paramref name="rate"/> a second from one thread,

@@ -20,18 +20,12 @@ internal static class PacedLag
         var clock = Stopwatch.StartNew();
         // Wall-clock anchor of the timeline, only for lining it up with other recordings of the same run.
         var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var sentAt = new double[count];
-        var sentWall = new DateTimeOffset[count];
-        var putMs = new double[count];
         var go = new TaskCompletionSource();
         var ready = followers.Select(_ => new TaskCompletionSource()).ToArray();
         var watchers = followers.Select((f, k) => ChangesFeedWatch.WatchAsync(f, prefix, count, clock, go.Task, ready[k])).ToArray();
         await Task.WhenAll(ready.Select(r => r.Task));
         go.SetResult();
-        var requests = Enumerable.Range(0, count)
-            .Select(n => LeanHttpConnection.Request("PUT", $"v1/kv/{prefix}{n}", n.ToString(CultureInfo.InvariantCulture)))
-            .ToArray();
-        await Task.Factory.StartNew(() => LeanLoad.Paced(writer.Port, requests, rate, clock, sentAt, sentWall, putMs), TaskCreationOptions.LongRunning);
+        var (sentAt, sentWall, putMs) = await LeanLoad.PacedPutsAsync(writer.Port, prefix, count, rate, clock);
         var achieved = count / (clock.Elapsed.TotalMilliseconds / 1000);
         var seen = await Task.WhenAll(watchers);
 
@@ -57,7 +51,7 @@ internal static class PacedLag
     /// Of the lag samples (one per write and follower) at or above the p99, how many a garbage
     /// collection of the writer or of that follower overlapped (the sample's span, from the PUT sent
     /// to applied, met a pause); and the p99 of the samples none overlapped. Null without watches or
-    /// when one could not be started. Stops and disposes the watches (the writer's first, then the followers').
+    /// when one could not be started. Stops the watches (the writer's first, then the followers').
     /// </summary>
     public static async Task<HeldUp?> HeldUpByCollectionsAsync(LagResult lag, AgentGcWatch?[] watches)
     {
@@ -67,7 +61,6 @@ internal static class PacedLag
             if (watch is not null)
             {
                 pauses.Add(await watch.StopAsync());
-                await watch.DisposeAsync();
             }
         }
 

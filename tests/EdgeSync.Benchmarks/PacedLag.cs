@@ -12,7 +12,7 @@ internal static class PacedLag
     /// <summary>
     /// Open-loop PUTs on the writer at a fixed rate: each is sent at its due time whether or not the
     /// ones before it were acknowledged (a closed loop would cap the rate at 1 / ack latency), by
-    /// <see cref="LeanLoad.Paced"/>; each one's lag to being applied on every follower.
+    /// <see cref="LeanLoad.PacedPutsAsync"/>; each one's lag to being applied on every follower.
     /// </summary>
     public static async Task<LagResult> RunAsync(FleetBenchAgent writer, FleetBenchAgent[] followers, int count, double rate, string? timeline = null)
     {
@@ -29,7 +29,9 @@ internal static class PacedLag
         var achieved = count / (clock.Elapsed.TotalMilliseconds / 1000);
         var seen = await Task.WhenAll(watchers);
 
-        var lags = seen.SelectMany(f => f.Applied.Select((at, i) => (at - sentWall[i]).TotalMilliseconds)).ToList();
+        // Per follower and write, PUT sent → applied: the lag figures, the timeline and the GC matching all read these.
+        var lagMs = seen.Select(f => f.Applied.Select((at, i) => (at - sentWall[i]).TotalMilliseconds).ToArray()).ToArray();
+        var lags = lagMs.SelectMany(l => l).ToList();
         var seenLags = seen.SelectMany(f => f.Seen.Select((v, i) => v - sentAt[i])).ToList();
         if (timeline is not null)
         {
@@ -40,11 +42,11 @@ internal static class PacedLag
                 "sent_ms,put_ms," + string.Join(",", followers.Select(f => $"lag_{f.Id}_ms,seen_{f.Id}_ms")),
                 .. Enumerable.Range(0, count).Select(i => string.Join(",", [
                     Ms(sentAt[i]), Ms(putMs[i]),
-                    .. seen.SelectMany(f => new[] { Ms((f.Applied[i] - sentWall[i]).TotalMilliseconds), Ms(f.Seen[i] - sentAt[i]) })])),
+                    .. seen.SelectMany((f, k) => new[] { Ms(lagMs[k][i]), Ms(f.Seen[i] - sentAt[i]) })])),
             ]);
         }
 
-        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(seenLags), Latency.Of([.. putMs]), achieved, sentWall, [.. seen.Select(f => f.Applied)]);
+        return new LagResult(Latency.Of(lags), lags.Max(), Latency.Of(seenLags), Latency.Of([.. putMs]), achieved, sentWall, [.. seen.Select(f => f.Applied)], lagMs);
     }
 
     /// <summary>
@@ -70,7 +72,7 @@ internal static class PacedLag
         }
 
         var samples = lag.Applied.SelectMany((applied, k) => applied.Select((at, i) => (
-            Ms: (at - lag.SentWall[i]).TotalMilliseconds,
+            Ms: lag.LagMs[k][i],
             Held: Overlaps(pauses[0], lag.SentWall[i], at) || Overlaps(pauses[k + 1], lag.SentWall[i], at)))).ToList();
         var slow = samples.Where(s => s.Ms >= lag.Lag.P99).ToList();
         var (first, last) = (lag.SentWall[0], lag.Applied.Max(a => a.Max()));

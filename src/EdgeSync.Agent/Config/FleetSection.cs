@@ -56,7 +56,11 @@ public sealed class FleetSection
 
         if (Members.Count > 0 && !Members.Contains(nodeId, StringComparer.Ordinal))
         {
-            yield return $"Fleet:Members must include this node's id '{nodeId}' (got {string.Join(", ", Members)})";
+            // "Members": 3 reads as a one-member list, as an environment variable would: say what a list is.
+            var count = Members.Count == 1 && Members[0].All(char.IsAsciiDigit)
+                ? $"; it lists node ids, not how many there are: e.g. [\"{nodeId}\", \"pi-2\", \"pi-3\"], or {nodeId},pi-2,pi-3 in an environment variable"
+                : string.Empty;
+            yield return $"Fleet:Members must include this node's id '{nodeId}' (got {string.Join(", ", Members)}){count}";
         }
 
         if (HeartbeatInterval < TimeSpan.FromMilliseconds(50) || HeartbeatInterval > TimeSpan.FromSeconds(60))

@@ -68,7 +68,8 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("EDGESYNC_Fleet__Name", "bad name!", "Fleet:Name must be")]
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "fast", "Fleet:HeartbeatInterval must be a duration")]
     [InlineData("EDGESYNC_Fleet__HeartbeatInterval", "1ms", "Fleet:HeartbeatInterval must be between 50ms and 60s")]
-    [InlineData("EDGESYNC_Fleet__Members", "a,b", "Fleet:Members must include this node's id")]
+    [InlineData("EDGESYNC_Fleet__Members", "a,b", "Fleet:Members must include this node's id 'n1' (got a, b)")]
+    [InlineData("EDGESYNC_Fleet__Members", "3", "Fleet:Members must include this node's id 'n1' (got 3); it lists node ids, not how many there are: e.g. [\"n1\", \"pi-2\", \"pi-3\"]")]
     [InlineData("EDGESYNC_Fleet__ElectionTimeoutMin", "100ms", "Fleet:ElectionTimeoutMin must be between 500ms and 60s")]
     [InlineData("EDGESYNC_Fleet__ElectionTimeoutMax", "1100ms", "Fleet:ElectionTimeoutMax must be at least 1.2 x Fleet:ElectionTimeoutMin")]
     [InlineData("EDGESYNC_Mqtt__Brokers", "http://127.0.0.1:1883", "Mqtt:Brokers contains 'http://127.0.0.1:1883'")]
@@ -81,6 +82,14 @@ public sealed class ConfigLoaderTests : IDisposable
         var env = new Dictionary<string, string?> { [variable] = value };
         var e = Assert.Throws<ConfigException>(() => Load(new RunOverrides(null, "n1", _dir.Path, null, null), env));
         Assert.Contains(e.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_member_count_in_place_of_the_member_list_says_what_the_list_is()
+    {
+        var file = _dir.File("count.json", "{ \"Fleet\": { \"Members\": 5 } }");
+        var e = Assert.Throws<ConfigException>(() => Load(new RunOverrides(file, "n1", _dir.Path, null, null)));
+        Assert.Contains(e.Problems, p => p.Contains("(got 5); it lists node ids, not how many there are", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
-using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Tests.Storage;
 
@@ -43,9 +42,12 @@ public sealed class PendingOverlayTests : IDisposable
                 {
                     var origin = Origins[random.Next(Origins.Length)];
                     seq++;
+                    // The concurrent sibling is from another origin: one origin never writes two versions
+                    // under one sequence number, nor two concurrent versions of one key.
+                    var other = Origins[(Array.IndexOf(Origins, origin) + 1) % Origins.Length];
                     var state = random.Next(6) == 0
                         ? States.Make(key, (origin, seq, seq, null))
-                        : States.Make(key, (origin, seq, seq, $"{seq}"), ("n2", 1, random.Next(1, 50), "other"));
+                        : States.Make(key, (origin, seq, seq, $"{seq}"), (other, 1, random.Next(1, 50), "other"));
                     reference.Save(state);
                     store.Save(state);
                 }
@@ -115,14 +117,6 @@ public sealed class PendingOverlayTests : IDisposable
                 mismatches.Add($"updates {origin} {after}: {e.Count} vs {a.Count}");
             }
 
-            var bucket = random.Next(MerkleTree.LeafCount);
-            var eb = reference.LoadBucket(bucket).Select(x => x.Key).Order(StringComparer.Ordinal).ToList();
-            var ab = store.LoadBucket(bucket).Select(x => x.Key).Order(StringComparer.Ordinal).ToList();
-            if (!eb.SequenceEqual(ab))
-            {
-                mismatches.Add($"bucket {bucket}: {eb.Count} vs {ab.Count}");
-            }
-
             var start = $"k/{random.Next(30000):D6}";
             var el = reference.List("k/", start, 50).Select(x => x.Key).ToList();
             var al = store.List("k/", start, 50).Select(x => x.Key).ToList();
@@ -145,10 +139,6 @@ public sealed class PendingOverlayTests : IDisposable
             var after = random.Next(0, 2000);
             Assert.Equal(expected.UpdatesAfter(origin, after).Order(), actual.UpdatesAfter(origin, after).Order());
         }
-
-        var bucket = MerkleTree.BucketOf($"p{random.Next(3)}/k{random.Next(1200):D4}");
-        Assert.True(Encoded(expected.LoadBucket(bucket).OrderBy(s => s.Key, StringComparer.Ordinal))
-            .SequenceEqual(Encoded(actual.LoadBucket(bucket).OrderBy(s => s.Key, StringComparer.Ordinal))), $"bucket {bucket} differs at {where}");
 
         var prefix = random.Next(3) switch { 0 => "p1/", 1 => "p2/k05", _ => string.Empty };
         var startAfter = random.Next(2) == 0 ? null : $"p{random.Next(3)}/k{random.Next(1200):D4}";

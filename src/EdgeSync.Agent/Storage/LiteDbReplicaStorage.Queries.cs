@@ -75,45 +75,6 @@ public sealed partial class LiteDbReplicaStorage
         return found;
     }
 
-    public IEnumerable<KeyState> LoadBucket(int bucket)
-    {
-        if (!_knownComplete)
-        {
-            // Only when the scan at open did not run to its end.
-            foreach (var _ in StoredInOrder())
-            {
-            }
-        }
-
-        var view = View();
-        var states = new List<KeyState>();
-        lock (_engine)
-        {
-            foreach (var key in _buckets.Keys(bucket))
-            {
-                if (view.Contains(key))
-                {
-                    continue; // pending: read from the view below
-                }
-
-                if (Stored(key) is { } doc)
-                {
-                    states.Add(KeyDocument.ToState(doc));
-                }
-            }
-        }
-
-        foreach (var key in view.KeysInBucket(bucket))
-        {
-            if (view.Decode(key) is { } state)
-            {
-                states.Add(state);
-            }
-        }
-
-        return states;
-    }
-
     /// <summary>Every record, in key order (stored ones read in chunks, pending ones overlaid).</summary>
     public IEnumerable<KeyState> LoadAll()
     {
@@ -181,11 +142,6 @@ public sealed partial class LiteDbReplicaStorage
     private IEnumerable<BsonDocument> StoredInOrder()
     {
         string? after = null;
-        // Scans fill the buckets until one runs to its end. A key already there (saved, or met by a
-        // scan given up part-way) must not be listed twice, so only a map that was empty and is fed
-        // by this scan alone skips the look.
-        var surelyNew = _buckets.Count == 0;
-        var edits = _bucketEdits;
         while (true)
         {
             List<BsonDocument> chunk;
@@ -198,18 +154,12 @@ public sealed partial class LiteDbReplicaStorage
             {
                 var key = doc["_id"].AsString;
                 _known.Add(key);
-                if (!_knownComplete)
-                {
-                    _buckets.Add(key, surelyNew && edits == _bucketEdits);
-                }
-
                 yield return doc;
             }
 
             if (chunk.Count < ScanChunk)
             {
-                // Every stored key is now in the filter and the buckets (and every later save adds
-                // its key), so a "no" from the filter means a new key. Only a scan that ran to the end arms it.
+                // Every stored key is now in the filter (and every later save adds its key), so a "no" from the filter means a new key. Only a scan that ran to the end arms it.
                 _knownComplete = true;
                 yield break;
             }

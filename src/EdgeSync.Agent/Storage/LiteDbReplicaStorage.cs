@@ -9,8 +9,8 @@ namespace EdgeSync.Agent.Storage;
 /// The replica's storage: one LiteDB file, opened by exactly one process (direct mode; a lock
 /// file refuses a second opener, since two processes on one file corrupt it on Linux), fronted by
 /// a write-ahead log. One document per key, with the indexes the replica queries: per-origin update
-/// sequence (a range scan for delta sync) and tombstones; each Merkle bucket's keys are kept in
-/// memory (<see cref="BucketKeys"/>), filled by the full scan at open.
+/// sequence (a range scan for delta sync) and tombstones. (A key's Merkle bucket is not stored: the
+/// replica's tree keeps each bucket's keys in memory, <see cref="EdgeSync.Core.Sync.LeafKeys"/>.)
 /// Changes between two <see cref="Commit"/> calls form one batch. <see cref="Commit"/> appends the
 /// batch to the log as one checksummed frame and fdatasyncs it, then returns: the batch is durable.
 /// The changes reach LiteDB later, a few hundred keys per transaction on a thread of their own, because
@@ -51,9 +51,6 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
     private readonly KnownKeys _known;
     private bool _knownComplete;
-    /// <summary>Every key held, by Merkle bucket; complete, like <see cref="_known"/>, once a full scan has fed it.</summary>
-    private readonly BucketKeys _buckets = new();
-    private long _bucketEdits; // saves and removals, for a scan to tell whether the map changed under it
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
     private readonly LiteDatabase _db;
 
@@ -251,8 +248,6 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         _batch.Set(state.Key, bytes, absent);
         _frame.Save(state.Key, bytes);
         _known.Add(state.Key);
-        _buckets.Add(state.Key, surelyNew: absent);
-        _bucketEdits++;
         _cache.Put(state.Key, bytes);
         _view = null;
     }
@@ -262,8 +257,6 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _batch.Set(key, null);
         _frame.Remove(key);
-        _buckets.Remove(key);
-        _bucketEdits++;
         _cache.Remove(key);
         _view = null;
     }

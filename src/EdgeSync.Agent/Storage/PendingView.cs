@@ -1,20 +1,18 @@
 using System.Text;
 using EdgeSync.Core.Store;
-using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Storage;
 
 /// <summary>
 /// The changes not yet in LiteDB as one picture (newest layer wins), for the queries that
 /// overlay them on what LiteDB returns. Built on demand and kept until the next change, with
-/// its indexes (key order, Merkle bucket, deletions) computed when first asked for; updates by
+/// its indexes (key order, deletions) computed when first asked for; updates by
 /// origin are read from the encoded states at each question.
 /// </summary>
 internal sealed class PendingView
 {
     private readonly Dictionary<string, byte[]?> _entries = new(StringComparer.Ordinal);
     private List<string>? _sorted;
-    private Dictionary<int, List<string>>? _byBucket;
     private List<string>? _deleted;
 
     /// <param name="layers">Oldest first.</param>
@@ -43,12 +41,6 @@ internal sealed class PendingView
 
     /// <summary>Every pending key (removed ones too), in ordinal order.</summary>
     public List<string> SortedKeys => _sorted ??= [.. _entries.Keys.Order(StringComparer.Ordinal)];
-
-    public IReadOnlyList<string> KeysInBucket(int bucket)
-    {
-        _byBucket ??= _entries.Keys.GroupBy(MerkleTree.BucketOf).ToDictionary(g => g.Key, g => g.ToList());
-        return _byBucket.TryGetValue(bucket, out var keys) ? keys : [];
-    }
 
     /// <summary>
     /// The pending (key, seq) updates written by <paramref name="origin"/> above <paramref name="afterSeq"/>,

@@ -19,8 +19,6 @@ public interface IReplicaStorage
     /// <summary>Keys holding a live version written by <paramref name="origin"/> with a sequence above <paramref name="afterSeq"/>.</summary>
     IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq);
 
-    IEnumerable<KeyState> LoadBucket(int bucket);
-
     IEnumerable<KeyState> LoadAll();
 
     /// <summary>Keys whose versions are all tombstones.</summary>

@@ -1,4 +1,3 @@
-using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Core.Store;
 
@@ -10,7 +9,6 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
 {
     private readonly SortedDictionary<string, KeyState> _data = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<(long Seq, string Key)>> _updates = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, HashSet<string>> _buckets = [];
     private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KeyState?> _undo = new(StringComparer.Ordinal);
     private ReplicaMeta? _meta;
@@ -37,9 +35,6 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
         _updates.TryGetValue(origin, out var set)
             ? set.GetViewBetween((afterSeq + 1, string.Empty), (long.MaxValue, string.Empty)).Select(e => (e.Key, e.Seq)).ToList()
             : [];
-
-    public IEnumerable<KeyState> LoadBucket(int bucket) =>
-        _buckets.TryGetValue(bucket, out var keys) ? keys.Select(k => _data[k]).ToList() : [];
 
     public IEnumerable<KeyState> LoadAll() => _data.Values.ToList();
 
@@ -84,7 +79,6 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
                 _updates[s.Origin].Remove((s.Seq, key));
             }
 
-            _buckets[MerkleTree.BucketOf(key)].Remove(key);
             _deleted.Remove(key);
             _data.Remove(key);
         }
@@ -101,13 +95,6 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
                 set.Add((s.Seq, key));
             }
 
-            var bucket = MerkleTree.BucketOf(key);
-            if (!_buckets.TryGetValue(bucket, out var keys))
-            {
-                _buckets[bucket] = keys = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            keys.Add(key);
             if (after.IsDeleted)
             {
                 _deleted.Add(key);

@@ -282,9 +282,6 @@ public sealed class Replica
         _storage.Commit();
     }
 
-    /// <summary>The states of one Merkle leaf bucket, for digest repair.</summary>
-    public IEnumerable<KeyState> Bucket(int bucket) => _storage.LoadBucket(bucket);
-
     public KeyState? Load(string key) => _storage.Load(key);
 
     private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>

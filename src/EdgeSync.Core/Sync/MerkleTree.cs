@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using EdgeSync.Core.Store;
@@ -8,7 +9,8 @@ namespace EdgeSync.Core.Sync;
 /// A fixed-shape hash tree over the key space: 4096 leaf buckets (by key hash) under two inner
 /// levels of fan-out 16 and a root. A node's hash is the XOR of the digests of the keys below it,
 /// so each write updates one path in O(1) instead of rebuilding anything; two replicas compare
-/// root-first and descend only where hashes differ.
+/// root-first and descend only where hashes differ. It also keeps every key of each leaf with its
+/// digest (<see cref="Leaves"/>), for listing a differing leaf without reading the store.
 /// </summary>
 public sealed class MerkleTree
 {
@@ -28,6 +30,9 @@ public sealed class MerkleTree
     }
 
     public UInt128 Root => _levels[0][0];
+
+    /// <summary>Each leaf bucket's keys and the low 64 bits of their digests (<see cref="Update"/> keeps them).</summary>
+    public LeafKeys Leaves { get; } = new();
 
     /// <summary>A key's leaf bucket: xxHash3 of its UTF-8 bytes (the same on every node and platform).</summary>
     public static int BucketOf(string key) => BucketOf(Encoding.UTF8.GetBytes(key));
@@ -81,9 +86,31 @@ public sealed class MerkleTree
             delta ^= LeafDigest(before);
         }
 
+        var digest = UInt128.Zero;
         if (after is not null)
         {
-            delta ^= LeafDigest(after);
+            digest = LeafDigest(after);
+            delta ^= digest;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(key));
+        int index;
+        try
+        {
+            var utf8 = rented.AsSpan(0, Encoding.UTF8.GetBytes(key, rented));
+            index = BucketOf(utf8);
+            if (after is null)
+            {
+                Leaves.Remove(index, utf8);
+            }
+            else
+            {
+                Leaves.Set(index, utf8, (ulong)digest);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
 
         if (delta == UInt128.Zero)
@@ -91,7 +118,6 @@ public sealed class MerkleTree
             return;
         }
 
-        var index = BucketOf(key);
         for (var level = Depth; level >= 0; level--)
         {
             _levels[level][index] ^= delta;

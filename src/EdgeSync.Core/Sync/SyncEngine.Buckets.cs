@@ -29,8 +29,11 @@ public sealed partial class SyncEngine
     /// a collision hides one difference for one check only; the roots still differ and the next
     /// check, with a fresh salt, finds it.
     /// </summary>
-    public static ushort Fingerprint(uint salt, KeyState state) =>
-        (ushort)(MerkleTree.Mix(DigestOf(state) ^ (salt * 0x9E3779B97F4A7C15UL)) >> 48);
+    public static ushort Fingerprint(uint salt, KeyState state) => Fingerprint(salt, DigestOf(state));
+
+    /// <summary>The fingerprint of the state whose <see cref="DigestOf"/> is <paramref name="digest"/>.</summary>
+    public static ushort Fingerprint(uint salt, ulong digest) =>
+        (ushort)(MerkleTree.Mix(digest ^ (salt * 0x9E3779B97F4A7C15UL)) >> 48);
 
     /// <summary>Has a replica with applied base <paramref name="applied"/> seen every version of <paramref name="state"/>?</summary>
     public static bool SeenBy(VersionVector applied, KeyState state) =>
@@ -51,7 +54,7 @@ public sealed partial class SyncEngine
             foreach (var bucket in buckets)
             {
                 var before = p.Count;
-                p.AddRange(r.Bucket(bucket).Select(s => Fingerprint(salt, s)));
+                p.AddRange(r.Tree.Leaves.Entries(bucket).Select(e => Fingerprint(salt, e.Digest)));
                 c.Add(p.Count - before);
             }
 
@@ -87,19 +90,25 @@ public sealed partial class SyncEngine
             }
 
             offset += m.Counts[i];
-            var mine = new List<KeyState>();
-            foreach (var state in _replica.Read(r => r.Bucket(m.Buckets[i]).ToList()))
+            // Matched from the tree's digests; only the states without a match are read from the store.
+            var mine = _replica.Read(r =>
             {
-                var print = Fingerprint(m.Salt, state);
-                if (theirs.TryGetValue(print, out var n) && n > 0)
+                var unmatchedKeys = new List<string>();
+                foreach (var (key, digest) in r.Tree.Leaves.Entries(m.Buckets[i]))
                 {
-                    theirs[print] = n - 1;
+                    var print = Fingerprint(m.Salt, digest);
+                    if (theirs.TryGetValue(print, out var n) && n > 0)
+                    {
+                        theirs[print] = n - 1;
+                    }
+                    else
+                    {
+                        unmatchedKeys.Add(key);
+                    }
                 }
-                else
-                {
-                    mine.Add(state);
-                }
-            }
+
+                return unmatchedKeys.Select(r.Load).OfType<KeyState>().ToList();
+            });
 
             // Which seen states to skip is picked by the salted fingerprint, i.e. afresh in each
             // exchange, so a key the peer lost is not passed over check after check in favour of
@@ -149,7 +158,10 @@ public sealed partial class SyncEngine
                 offset += m.UnmatchedCounts[i];
                 if (unmatched.Count > 0)
                 {
-                    differ.AddRange(r.Bucket(m.Buckets[i]).Where(s => !received.Contains(s.Key) && unmatched.Contains(Fingerprint(m.Salt, s))));
+                    differ.AddRange(r.Tree.Leaves.Entries(m.Buckets[i])
+                        .Where(e => !received.Contains(e.Key) && unmatched.Contains(Fingerprint(m.Salt, e.Digest)))
+                        .Select(e => r.Load(e.Key))
+                        .OfType<KeyState>());
                 }
             }
 

@@ -22,7 +22,6 @@ public sealed class DiskFullStorage : IReplicaStorage
 
     public IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq) => _inner.UpdatesAfter(origin, afterSeq);
 
-    public IEnumerable<KeyState> LoadBucket(int bucket) => _inner.LoadBucket(bucket);
 
     public IEnumerable<KeyState> LoadAll() => _inner.LoadAll();
 

@@ -109,34 +109,25 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     }
 
     [Fact]
-    public void Merkle_buckets_list_every_key_once_whether_asked_before_or_after_the_scan_at_open()
+    public void A_replica_opened_on_the_store_lists_every_key_once_in_its_merkle_leaves_stored_or_pending()
     {
         var keys = Enumerable.Range(0, 2000).Select(i => $"k/{i:D4}").ToList();
         SaveCommitted(keys);
-        var byBucket = keys.GroupBy(MerkleTree.BucketOf).Take(30).ToList();
+        _storage.FlushToLiteDb();
 
-        // Asked before any full scan: the store reads every key once to learn the buckets.
-        using (var reopened = LiteDbReplicaStorageReopen())
-        {
-            AssertBuckets(reopened, byBucket);
-        }
+        // Keys saved (new and stored ones) and removed since, not yet written to LiteDB: none listed twice, none left out.
+        _storage.Save(States.Make("k/0001", ("n1", 2, 2, "2")));
+        _storage.Save(States.Make("k/new", ("n1", 3, 3, "3")));
+        _storage.Remove("k/0002");
+        _storage.Commit();
+        AssertLeaves(_storage, 2000);
 
-        // Keys saved (new and stored ones) and removed before the scan at open: none listed twice, none left out.
-        using (var reopened = LiteDbReplicaStorage.Open(_dir.File("replica.db")))
-        {
-            reopened.Save(States.Make("k/0001", ("n1", 2, 2, "2")));
-            reopened.Save(States.Make("k/new", ("n1", 3, 3, "3")));
-            reopened.Remove("k/0002");
-            reopened.Commit();
-            Assert.Equal(2000, reopened.LoadAll().Count());
-            var now = keys.Append("k/new").Where(k => k != "k/0002").GroupBy(MerkleTree.BucketOf).ToList();
-            AssertBuckets(reopened, now);
-            Assert.DoesNotContain(reopened.LoadBucket(MerkleTree.BucketOf("k/0002")), s => s.Key == "k/0002");
-        }
+        using var reopened = LiteDbReplicaStorageReopen();
+        AssertLeaves(reopened, 2000);
     }
 
     [Fact]
-    public void A_store_written_with_the_bucket_index_drops_it_at_open_and_still_lists_buckets()
+    public void A_store_written_with_the_bucket_index_drops_it_at_open_and_its_keys_still_reach_the_merkle_leaves()
     {
         var keys = Enumerable.Range(0, 500).Select(i => $"k/{i:D3}").ToList();
         SaveCommitted(keys);
@@ -157,18 +148,23 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
 
         using (var reopened = LiteDbReplicaStorage.Open(path))
         {
-            AssertBuckets(reopened, keys.GroupBy(MerkleTree.BucketOf).ToList());
+            AssertLeaves(reopened, 500);
         }
 
         using var raw = OpenRaw(path);
         Assert.DoesNotContain(KeyDocument.LegacyBucket, raw.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == "keys").Select(i => i["name"].AsString));
     }
 
-    private static void AssertBuckets(LiteDbReplicaStorage store, List<IGrouping<int, string>> expected)
+    /// <summary>The tree a replica builds from the store at open holds each stored key once, with its state's digest.</summary>
+    private static void AssertLeaves(LiteDbReplicaStorage store, int expected)
     {
-        foreach (var group in expected)
+        var leaves = new Replica("n1", store, new StoreOptions(), TimeProvider.System).Tree.Leaves;
+        var held = store.LoadAll().ToList();
+        Assert.Equal(expected, held.Count);
+        Assert.Equal(expected, leaves.Count);
+        foreach (var state in held)
         {
-            Assert.Equal(group.Order(StringComparer.Ordinal), store.LoadBucket(group.Key).Select(s => s.Key).Order(StringComparer.Ordinal));
+            Assert.Equal(SyncEngine.DigestOf(state), Assert.Single(leaves.Entries(MerkleTree.BucketOf(state.Key)), e => e.Key == state.Key).Digest);
         }
     }
 

@@ -1,6 +1,5 @@
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Store;
-using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Tests.Storage;
 
@@ -75,20 +74,6 @@ public abstract class StorageContractTests
         Storage.Save(States.Make("b", ("n2", 1, 2, "2")));
         Storage.Commit();
         Assert.DoesNotContain(Storage.UpdatesAfter("n1", 0), u => u.Key == "b");
-    }
-
-    [Fact]
-    public void LoadBucket_returns_the_keys_of_that_merkle_bucket()
-    {
-        var keys = Enumerable.Range(0, 300).Select(i => $"k{i}").ToList();
-        SaveCommitted(keys);
-        foreach (var group in keys.GroupBy(MerkleTree.BucketOf).Take(20))
-        {
-            Assert.Equal(group.Order(StringComparer.Ordinal), Storage.LoadBucket(group.Key).Select(s => s.Key).Order(StringComparer.Ordinal));
-        }
-
-        var empty = Enumerable.Range(0, MerkleTree.LeafCount).First(b => keys.All(k => MerkleTree.BucketOf(k) != b));
-        Assert.Empty(Storage.LoadBucket(empty));
     }
 
     [Fact]

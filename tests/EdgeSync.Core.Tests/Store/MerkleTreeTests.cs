@@ -111,6 +111,49 @@ public class MerkleTreeTests
         Assert.Equal(Build([.. a.Storage.LoadAll()]).Root, a.Replica.Tree.Root);
     }
 
+    [Fact]
+    public void The_leaves_list_each_key_held_once_in_its_bucket_with_its_states_digest()
+    {
+        var a = new Node("a");
+        var b = new Node("b");
+        for (var i = 0; i < 400; i++)
+        {
+            a.Put($"k/{i}", $"{i}");
+        }
+
+        for (var i = 0; i < 400; i += 3)
+        {
+            a.Put($"k/{i}", $"{i + 1000}"); // replaced: the digest follows the state
+        }
+
+        for (var i = 1; i < 400; i += 7)
+        {
+            a.Delete($"k/{i}"); // a tombstone is still a key held
+        }
+
+        b.Put("k/5", "5");
+        a.Receive(b.Put("k/6", "6")); // siblings
+        AssertLeavesMatchStore(a);
+
+        // Rebuilt from the store at open, after a crash that lost an uncommitted write.
+        a.Replica.Put("k/lost", "1", null);
+        Assert.Contains(a.Replica.Tree.Leaves.Entries(MerkleTree.BucketOf("k/lost")), e => e.Key == "k/lost");
+        a.CrashAndReopen();
+        AssertLeavesMatchStore(a);
+        Assert.DoesNotContain(a.Replica.Tree.Leaves.Entries(MerkleTree.BucketOf("k/lost")), e => e.Key == "k/lost");
+    }
+
+    private static void AssertLeavesMatchStore(Node node)
+    {
+        var held = node.Storage.LoadAll().ToList();
+        Assert.Equal(held.Count, node.Replica.Tree.Leaves.Count);
+        foreach (var state in held)
+        {
+            var entries = node.Replica.Tree.Leaves.Entries(MerkleTree.BucketOf(state.Key));
+            Assert.Equal(SyncEngine.DigestOf(state), Assert.Single(entries, e => e.Key == state.Key).Digest);
+        }
+    }
+
     private static MerkleTree Build(IEnumerable<KeyState> states)
     {
         var tree = new MerkleTree();

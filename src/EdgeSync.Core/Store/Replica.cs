@@ -289,7 +289,8 @@ public sealed class Replica
 
     private WriteResult WriteLocal(string key, string? json, DotSet? context, bool replicatedByCaller)
     {
-        var local = _storage.Load(key) ?? KeyState.Empty(key);
+        var stored = _storage.Load(key);
+        var local = stored ?? KeyState.Empty(key);
         var clientContext = context ?? local.Context;
         var policy = Options.PolicyFor(key);
         if (policy == ConflictPolicy.Siblings && KeyStateOps.RemainingAfterWrite(local, clientContext) + 1 > Options.MaxSiblings)
@@ -313,7 +314,7 @@ public sealed class Replica
         Applied.Add(Actor, seq);
         _metaDirty = true;
         Stats.LocalWrites++;
-        Store(local.IsEmpty ? null : local, next);
+        Store(stored, next);
         Changed?.Invoke(new ReplicaChange(json is null ? ChangeKind.LocalDelete : ChangeKind.LocalWrite, key, next, 0, replicatedByCaller));
         return new WriteResult(WriteStatus.Ok, null, next, new Dot(Actor, seq));
     }

@@ -26,10 +26,13 @@ public sealed class LeafKeys
     /// <summary>Bytes of the buckets' arrays (their spare room included).</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Adds the key to <paramref name="bucket"/> with <paramref name="digest"/>, or replaces its digest there.</summary>
-    public void Set(int bucket, ReadOnlySpan<byte> utf8, ulong digest)
+    /// <summary>
+    /// Adds the key to <paramref name="bucket"/> with <paramref name="digest"/>, or replaces its digest
+    /// there; <paramref name="surelyNew"/> (the caller knows the key is not there) skips the look.
+    /// </summary>
+    public void Set(int bucket, ReadOnlySpan<byte> utf8, ulong digest, bool surelyNew = false)
     {
-        var at = Find(bucket, utf8);
+        var at = surelyNew ? -1 : Find(bucket, utf8);
         if (at < 0)
         {
             at = Append(bucket, utf8);

@@ -77,7 +77,12 @@ public sealed class MerkleTree
         return children;
     }
 
-    /// <summary>Replace a key's contribution: XOR out the old digest, XOR in the new one.</summary>
+    /// <summary>
+    /// Replace a key's contribution: XOR out the old digest, XOR in the new one. <paramref name="before"/>
+    /// is the key's state in the tree, null when the tree does not hold the key: a new key's entry is
+    /// then appended to its leaf without looking for it there (on a store of a million keys, ~250 a leaf,
+    /// that look would cost every start and every new key a scan of the leaf).
+    /// </summary>
     public void Update(string key, KeyState? before, KeyState? after)
     {
         var delta = UInt128.Zero;
@@ -105,7 +110,7 @@ public sealed class MerkleTree
             }
             else
             {
-                Leaves.Set(index, utf8, (ulong)digest);
+                Leaves.Set(index, utf8, (ulong)digest, surelyNew: before is null);
             }
         }
         finally

@@ -11,13 +11,13 @@ namespace EdgeSync.Agent.Storage;
 /// and derived, indexed fields: <c>u</c> = one sortable "origin\u0001seq(19 digits)" entry per
 /// version, <c>t</c> = <c>[true]</c> on a tombstone only (absent on a live key, so its multi-key
 /// index holds tombstones alone and a live key's write skips it). A key's Merkle bucket is not
-/// stored: the store keeps each bucket's keys in memory (<see cref="BucketKeys"/>).
+/// stored: the replica's Merkle tree keeps each bucket's keys in memory (<see cref="EdgeSync.Core.Sync.LeafKeys"/>).
 /// </summary>
 public static class KeyDocument
 {
     public const string State = "s";
 
-    /// <summary>The Merkle bucket field and index of stores written before <see cref="BucketKeys"/>; dropped at open.</summary>
+    /// <summary>The Merkle bucket field and index of stores written before the buckets' keys were kept in memory; dropped at open.</summary>
     public const string LegacyBucket = "b";
     public const string Updates = "u";
     public const string Tombstone = "t";

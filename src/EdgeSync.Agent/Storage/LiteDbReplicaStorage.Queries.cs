@@ -159,7 +159,8 @@ public sealed partial class LiteDbReplicaStorage
 
             if (chunk.Count < ScanChunk)
             {
-                // Every stored key is now in the filter (and every later save adds its key), so a "no" from the filter means a new key. Only a scan that ran to the end arms it.
+                // Every stored key is now in the filter (and every later save adds its key), so a
+                // "no" from the filter means a new key. Only a scan that ran to the end arms it.
                 _knownComplete = true;
                 yield break;
             }

@@ -1,4 +1,3 @@
-
 namespace EdgeSync.Core.Store;
 
 /// <summary>

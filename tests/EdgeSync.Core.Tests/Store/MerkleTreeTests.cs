@@ -131,8 +131,7 @@ public class MerkleTreeTests
             a.Delete($"k/{i}"); // a tombstone is still a key held
         }
 
-        b.Put("k/5", "5");
-        a.Receive(b.Put("k/6", "6")); // siblings
+        a.Receive(b.Put("k/6", "6")); // concurrent with a's own k/6: siblings
         AssertLeavesMatchStore(a);
 
         // Rebuilt from the store at open, after a crash that lost an uncommitted write.

@@ -46,7 +46,7 @@ public sealed class StoreRecovery
     }
 
     /// <summary>
-    /// Moves <paramref name="dbPath"/> (and its companion files: journal, write-ahead log) aside as <c>*.corrupt-{UTC time}</c> — never
+    /// Moves <paramref name="dbPath"/> (and its companion files: journal, write-ahead log, kept tree) aside as <c>*.corrupt-{UTC time}</c> — never
     /// deleted, someone may want to look at it — and sets the fence marker before the fresh store opens.
     /// </summary>
     public static StoreRecovery MoveAside(string dataDir, string dbPath, IEnumerable<string> companions, TimeProvider time)

@@ -6,12 +6,15 @@ namespace EdgeSync.Agent.Storage;
 public static class DurableFile
 {
     /// <summary>Writes <paramref name="text"/> aside, fsyncs it, renames it over <paramref name="path"/> and fsyncs the directory (so the rename itself survives).</summary>
-    public static void Replace(string path, string text)
+    public static void Replace(string path, string text) => Replace(path, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The same for <paramref name="bytes"/>.</summary>
+    public static void Replace(string path, ReadOnlySpan<byte> bytes)
     {
         var temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            file.Write(Encoding.UTF8.GetBytes(text));
+            file.Write(bytes);
             file.Flush(flushToDisk: true);
         }
 

@@ -31,9 +31,12 @@ internal sealed class KnownKeys
 
     public long Bits => _bits.LongLength * 64;
 
-    public void Add(string key)
+    public void Add(string key) => Add(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>Adds a key given as its UTF-8 bytes.</summary>
+    public void Add(ReadOnlySpan<byte> utf8)
     {
-        var (h1, h2) = HashesOf(key);
+        var (h1, h2) = HashesOf(utf8);
         for (var i = 0UL; i < Hashes; i++)
         {
             var bit = (h1 + (i * h2)) & _mask;
@@ -44,7 +47,7 @@ internal sealed class KnownKeys
     /// <summary>False only for a key never added.</summary>
     public bool MayContain(string key)
     {
-        var (h1, h2) = HashesOf(key);
+        var (h1, h2) = HashesOf(Encoding.UTF8.GetBytes(key));
         for (var i = 0UL; i < Hashes; i++)
         {
             var bit = (h1 + (i * h2)) & _mask;
@@ -58,9 +61,9 @@ internal sealed class KnownKeys
     }
 
     // Double hashing from one 128-bit hash (Kirsch–Mitzenmacher); h2 odd so the probes differ.
-    private static (ulong H1, ulong H2) HashesOf(string key)
+    private static (ulong H1, ulong H2) HashesOf(ReadOnlySpan<byte> utf8)
     {
-        var hash = XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(key));
+        var hash = XxHash128.HashToUInt128(utf8);
         return ((ulong)hash, (ulong)(hash >> 64) | 1);
     }
 }

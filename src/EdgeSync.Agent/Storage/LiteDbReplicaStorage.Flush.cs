@@ -114,6 +114,7 @@ public sealed partial class LiteDbReplicaStorage
                 _meta.Upsert(new BsonDocument { ["_id"] = LogId, ["store"] = (long)_storeId, ["flushed"] = generation });
             }
         });
+        Volatile.Write(ref _storedGeneration, generation);
         Interlocked.Increment(ref _flushes);
     }
 

@@ -67,6 +67,9 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>For tests: the lock every LiteDB call holds (a flush takes it for each key).</summary>
     internal Lock EngineLock => _engine;
 
+    /// <summary>For tests: whether a put of a key the filter never saw skips the LiteDB lookup.</summary>
+    internal bool KnowsEveryKey => _knownComplete;
+
     /// <summary>
     /// False once a query found no tombstone in LiteDB, until a flush writes one (both under
     /// <see cref="_engine"/>). Purges ask for the deleted keys at every stable-vector change, several
@@ -124,8 +127,14 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             _known = new KnownKeys(file.Exists ? file.Length / 512 : 0);
             _ceilings = new StoredCeilings(openedEmpty: _keys.Query().Limit(1).ToList().Count == 0);
             (_storeId, var flushed) = LoadLogState();
+            _storedGeneration = flushed;
             _log = new WriteAheadLog(path, _storeId);
             _log.Begin(Replay(flushed) + 1);
+            _treeLoadable = _storedGeneration == flushed; // nothing was replayed into LiteDB
+            if (!_treeLoadable && File.Exists(TreePathOf(path)))
+            {
+                TreeProblem = "is out of date: the last stop was not clean (its log was replayed)";
+            }
         }
         catch
         {
@@ -162,8 +171,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     /// <summary>LiteDB's journal next to <paramref name="path"/>: "x.db" → "x-log.db".</summary>
     public static string JournalPathOf(string path) => JournalSync.LogPathOf(path);
 
-    /// <summary>The files that belong with the store at <paramref name="path"/>: LiteDB's journal and the write-ahead log.</summary>
-    public static IReadOnlyList<string> CompanionFilesOf(string path) => [JournalPathOf(path), .. WriteAheadLog.PathsOf(path)];
+    /// <summary>The files that belong with the store at <paramref name="path"/>: LiteDB's journal, the write-ahead log and the kept tree.</summary>
+    public static IReadOnlyList<string> CompanionFilesOf(string path) => [JournalPathOf(path), .. WriteAheadLog.PathsOf(path), TreePathOf(path)];
 
     /// <summary>Open (or create) the store; refuses a file another process has open.</summary>
     public static LiteDbReplicaStorage Open(string path)
@@ -245,6 +254,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         var bytes = KeyStateCodec.Encode(state);
         // Never held since the full scan at open: not in LiteDB, nor waiting to be written there.
         var absent = _knownComplete && !_known.MayContain(state.Key);
+        _keptTree = null;
+        _treeLoadable = false;
         _batch.Set(state.Key, bytes, absent);
         _frame.Save(state.Key, bytes);
         _known.Add(state.Key);
@@ -255,6 +266,8 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
     public void Remove(string key)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _keptTree = null;
+        _treeLoadable = false;
         _batch.Set(key, null);
         _frame.Remove(key);
         _cache.Remove(key);
@@ -378,6 +391,15 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
         if (clean)
         {
+            try
+            {
+                WriteKeptTree();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only the next start's shortcut is lost: it reads every record instead.
+            }
+
             _log.DeleteFiles();
         }
 

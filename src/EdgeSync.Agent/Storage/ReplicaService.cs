@@ -145,6 +145,14 @@ public sealed class ReplicaService : IReplicaAccess, IDisposable
         if (Thread.CurrentThread != _writer)
         {
             _writer.Join();
+            if (Fault is null)
+            {
+                // Drained and nothing failed: the tree matches what is stored, and the next open can skip the full read.
+                lock (_gate)
+                {
+                    Replica.KeepTree();
+                }
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using EdgeSync.Core.Sync;
+
 namespace EdgeSync.Core.Store;
 
 /// <summary>
@@ -20,6 +22,18 @@ public interface IReplicaStorage
     IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq);
 
     IEnumerable<KeyState> LoadAll();
+
+    /// <summary>
+    /// The tree <see cref="KeepTree"/> kept at the last clean close, if it still describes exactly
+    /// what is stored; otherwise null, and the replica builds its tree from <see cref="LoadAll"/>.
+    /// </summary>
+    TreeSnapshot? LoadTree();
+
+    /// <summary>
+    /// At a clean close, after the last commit: keep the replica's tree for the next open. Ignored
+    /// while changes are uncommitted (the tree is then ahead of what is stored); any later change voids it.
+    /// </summary>
+    void KeepTree(TreeSnapshot snapshot);
 
     /// <summary>Keys whose versions are all tombstones.</summary>
     IEnumerable<string> DeletedKeys();

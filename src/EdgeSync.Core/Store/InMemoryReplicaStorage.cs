@@ -1,3 +1,5 @@
+using EdgeSync.Core.Sync;
+
 namespace EdgeSync.Core.Store;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
     private readonly Dictionary<string, KeyState?> _undo = new(StringComparer.Ordinal);
     private ReplicaMeta? _meta;
     private ReplicaMeta? _committedMeta;
+    private byte[]? _keptTree; // encoded, as a file would hold it: a restart decodes it like the device's store does
 
     public int Commits { get; private set; }
 
@@ -38,6 +41,14 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
     public IEnumerable<KeyState> LoadAll() => _data.Values.ToList();
 
     public IEnumerable<string> DeletedKeys() => _deleted.ToList();
+
+    public TreeSnapshot? LoadTree() => _keptTree is null ? null : TreeSnapshot.Decode(_keptTree);
+
+    public void KeepTree(TreeSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _keptTree = _undo.Count == 0 ? snapshot.Encode() : null;
+    }
 
     public ReplicaMeta? LoadMeta() => _meta;
 
@@ -66,6 +77,7 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
     {
         var before = _data.GetValueOrDefault(key);
         _undo.TryAdd(key, before);
+        _keptTree = null;
         Index(key, before, state);
     }
 

@@ -30,6 +30,15 @@ public sealed class Replica
         Applied = meta?.Applied.Clone() ?? new DotSet();
         Clock = new HybridLogicalClock(time, meta?.Clock ?? HybridTimestamp.Zero);
         Stable = meta?.Stable ?? VersionVector.Empty;
+        if (storage.LoadTree() is { } kept)
+        {
+            Tree = kept.Tree;
+            LiveKeys = kept.LiveKeys;
+            TreeFromSnapshot = true;
+            return;
+        }
+
+        Tree = new MerkleTree();
         foreach (var state in storage.LoadAll())
         {
             Tree.Update(state.Key, null, state);
@@ -50,7 +59,10 @@ public sealed class Replica
 
     public HybridLogicalClock Clock { get; }
 
-    public MerkleTree Tree { get; } = new();
+    public MerkleTree Tree { get; }
+
+    /// <summary>Whether opening took the tree kept by the last clean close instead of reading every record.</summary>
+    public bool TreeFromSnapshot { get; }
 
     public ReplicaStats Stats { get; } = new();
 
@@ -283,6 +295,9 @@ public sealed class Replica
     }
 
     public KeyState? Load(string key) => _storage.Load(key);
+
+    /// <summary>A clean close, after the last commit: the storage keeps the tree, and the next open need not read every record.</summary>
+    public void KeepTree() => _storage.KeepTree(new TreeSnapshot(Tree, LiveKeys));
 
     private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>
         repair ? IsStable(s) && (s.IsTombstone || !senderSawPurges) : Applied.Contains(s.Update);

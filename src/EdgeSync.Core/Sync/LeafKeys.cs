@@ -75,6 +75,92 @@ public sealed class LeafKeys
         return entries;
     }
 
+    /// <summary>Calls <paramref name="each"/> with every key held, as UTF-8.</summary>
+    public void ForEachKey(Action<ReadOnlySpan<byte>> each)
+    {
+        ArgumentNullException.ThrowIfNull(each);
+        for (var bucket = 0; bucket < MerkleTree.LeafCount; bucket++)
+        {
+            var blob = _blobs[bucket];
+            for (var at = 0; at < _used[bucket]; )
+            {
+                var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
+                each(blob.AsSpan(at + 2, length));
+                at += 2 + length + DigestBytes;
+            }
+        }
+    }
+
+    /// <summary>The XOR of the digests in <paramref name="bucket"/>: the low half of its leaf hash.</summary>
+    public ulong DigestSum(int bucket)
+    {
+        var sum = 0UL;
+        var blob = _blobs[bucket];
+        for (var at = 0; at < _used[bucket]; )
+        {
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
+            sum ^= BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(at + 2 + length));
+            at += 2 + length + DigestBytes;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Every bucket's used bytes, length-prefixed (see <see cref="TreeSnapshot"/>).</summary>
+    internal void WriteTo(BinaryWriter writer)
+    {
+        for (var bucket = 0; bucket < MerkleTree.LeafCount; bucket++)
+        {
+            writer.Write(_used[bucket]);
+            writer.Write(_blobs[bucket].AsSpan(0, _used[bucket]));
+        }
+    }
+
+    /// <summary>
+    /// Fills this empty instance with what <see cref="WriteTo"/> wrote; false when the entries are
+    /// not well formed or a key sits in a bucket that is not its own (then this instance is unusable).
+    /// </summary>
+    internal bool ReadFrom(BinaryReader reader)
+    {
+        for (var bucket = 0; bucket < MerkleTree.LeafCount; bucket++)
+        {
+            var used = reader.ReadInt32();
+            if (used < 0 || used > reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                return false;
+            }
+
+            if (used == 0)
+            {
+                continue;
+            }
+
+            var blob = reader.ReadBytes(used);
+            for (var at = 0; at < used; )
+            {
+                if (used - at < 2)
+                {
+                    return false;
+                }
+
+                var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
+                if (used - at - 2 < length + DigestBytes || MerkleTree.BucketOf(blob.AsSpan(at + 2, length)) != bucket)
+                {
+                    return false;
+                }
+
+                Count++;
+                at += 2 + length + DigestBytes;
+            }
+
+            _blobs[bucket] = blob;
+            _used[bucket] = used;
+            Bytes += used;
+        }
+
+        return true;
+    }
+
     private int Find(int bucket, ReadOnlySpan<byte> utf8)
     {
         var blob = _blobs[bucket];

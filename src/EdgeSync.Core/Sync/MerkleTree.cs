@@ -70,6 +70,70 @@ public sealed class MerkleTree
         return x;
     }
 
+    /// <summary>Every node hash, root first, then the leaves' keys (see <see cref="TreeSnapshot"/>).</summary>
+    internal void WriteTo(BinaryWriter writer)
+    {
+        foreach (var level in _levels)
+        {
+            foreach (var hash in level)
+            {
+                writer.Write((ulong)hash);
+                writer.Write((ulong)(hash >> 64));
+            }
+        }
+
+        Leaves.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Fills this empty tree with what <see cref="WriteTo"/> wrote; false unless it is consistent:
+    /// each inner hash the XOR of its children's, each leaf's keys well formed and in their own
+    /// bucket, and their digests' XOR the low half of the leaf's hash.
+    /// </summary>
+    internal bool ReadFrom(BinaryReader reader)
+    {
+        foreach (var level in _levels)
+        {
+            for (var i = 0; i < level.Length; i++)
+            {
+                var low = reader.ReadUInt64();
+                level[i] = new UInt128(reader.ReadUInt64(), low);
+            }
+        }
+
+        for (var level = 0; level < Depth; level++)
+        {
+            for (var i = 0; i < _levels[level].Length; i++)
+            {
+                var children = UInt128.Zero;
+                for (var c = 0; c < Fanout; c++)
+                {
+                    children ^= _levels[level + 1][(i * Fanout) + c];
+                }
+
+                if (children != _levels[level][i])
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (!Leaves.ReadFrom(reader))
+        {
+            return false;
+        }
+
+        for (var leaf = 0; leaf < LeafCount; leaf++)
+        {
+            if (Leaves.DigestSum(leaf) != (ulong)_levels[Depth][leaf])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public UInt128[] Children(int level, int index)
     {
         var children = new UInt128[Fanout];

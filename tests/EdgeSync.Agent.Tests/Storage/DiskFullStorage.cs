@@ -1,4 +1,5 @@
 using EdgeSync.Core.Store;
+using EdgeSync.Core.Sync;
 
 namespace EdgeSync.Agent.Tests.Storage;
 
@@ -22,8 +23,11 @@ public sealed class DiskFullStorage : IReplicaStorage
 
     public IEnumerable<(string Key, long Seq)> UpdatesAfter(string origin, long afterSeq) => _inner.UpdatesAfter(origin, afterSeq);
 
-
     public IEnumerable<KeyState> LoadAll() => _inner.LoadAll();
+
+    public TreeSnapshot? LoadTree() => _inner.LoadTree();
+
+    public void KeepTree(TreeSnapshot snapshot) => _inner.KeepTree(snapshot);
 
     public IEnumerable<string> DeletedKeys() => _inner.DeletedKeys();
 

@@ -24,6 +24,7 @@ public sealed class FleetSimulation
     private readonly int _seed;
     private string[] _keys = [];
     private int _crashes;
+    private int _cleanStops;
     private int _partitions;
 
     private FleetSimulation(int seed)
@@ -74,8 +75,8 @@ public sealed class FleetSimulation
 
         var acked = _history.Writes.Count(w => w.Outcome == WriteOutcome.Acked);
         var summary = $"{_nodes.Count} nodes, {_history.Writes.Count} writes ({acked} acked), {_history.Reads.Count} reads, "
-            + $"{_crashes} crashes, {_partitions} partitions, {_ctx.Network.MessagesSent} messages, converged at {convergedAt} ms";
-        return new SimResult(_seed, _ctx.Trace.Hash, _problems, summary);
+            + $"{_crashes} crashes, {_cleanStops} clean stops, {_partitions} partitions, {_ctx.Network.MessagesSent} messages, converged at {convergedAt} ms";
+        return new SimResult(_seed, _ctx.Trace.Hash, _problems, summary, _nodes.Sum(n => n.KeptTreeStarts));
     }
 
     private void Configure()
@@ -148,8 +149,17 @@ public sealed class FleetSimulation
             return;
         }
 
-        _crashes++;
-        node.Crash();
+        if (_random.Next(2) == 0)
+        {
+            _cleanStops++;
+            node.StopCleanly();
+        }
+        else
+        {
+            _crashes++;
+            node.Crash();
+        }
+
         _ctx.Scheduler.At(_random.Next(100, 1_000), () =>
         {
             if (!node.Up)

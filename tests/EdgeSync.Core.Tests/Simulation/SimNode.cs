@@ -41,7 +41,25 @@ public sealed class SimNode(string id, SimContext context)
         var transport = context.Network.Attach(Id);
         Engine = new SyncEngine(Id, context.Fleet, context.SyncOptions, access, transport, () => context.Members, context.Scheduler.Time, new Random(context.Random.Next()));
         Engine.Start();
-        context.Trace.Add($"{Id} started #{Incarnation}");
+        KeptTreeStarts += replica.TreeFromSnapshot ? 1 : 0;
+        context.Trace.Add($"{Id} started #{Incarnation}{(replica.TreeFromSnapshot ? " with its kept tree" : "")}");
+    }
+
+    /// <summary>Starts that took the tree a clean stop kept instead of reading every record.</summary>
+    public int KeptTreeStarts { get; private set; }
+
+    /// <summary>SIGTERM: queued writes fail, and the replica keeps its tree for the next start, as the agent's store does.</summary>
+    public void StopCleanly()
+    {
+        if (!Up)
+        {
+            return;
+        }
+
+        context.Trace.Add($"{Id} stopped cleanly");
+        Access!.Kill();
+        Access.Replica.KeepTree();
+        Stop();
     }
 
     /// <summary>kill -9: uncommitted changes vanish, queued writes fail, the engine stops.</summary>

@@ -1,7 +1,7 @@
 namespace EdgeSync.Core.Tests.Simulation;
 
 /// <summary>The outcome of one seeded run: its trace hash, what it did, and every violation found.</summary>
-public sealed record SimResult(int Seed, ulong TraceHash, IReadOnlyList<string> Problems, string Summary)
+public sealed record SimResult(int Seed, ulong TraceHash, IReadOnlyList<string> Problems, string Summary, int KeptTreeStarts = 0)
 {
     public bool Ok => Problems.Count == 0;
 

@@ -44,6 +44,11 @@ public static class AgentHost
                 log.LogInformation("Store upgraded: tombstones are indexed sparsely now ({Moved} moved)", moved);
             }
 
+            if (store.Storage is LiteDbReplicaStorage { TreeProblem: { } treeProblem })
+            {
+                log.LogInformation("Store opened by reading every record: the Merkle tree file kept at the last stop {Problem}", treeProblem);
+            }
+
             if (store.Recovery.MovedTo is not null)
             {
                 log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);

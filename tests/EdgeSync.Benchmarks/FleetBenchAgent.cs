@@ -116,6 +116,17 @@ public sealed class FleetBenchAgent : IAsyncDisposable
     /// <summary>How many of <paramref name="writer"/>'s updates this node has applied (contiguously).</summary>
     public async Task<long> AppliedFromAsync(string actor) => (long?)(await StatusAsync())["versionVector"]?[actor] ?? 0;
 
+    /// <summary>A clean stop, as systemd's: SIGTERM, then wait for the agent to exit.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

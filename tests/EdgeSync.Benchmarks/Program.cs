@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["anti-entropy"] = EdgeSync.Benchmarks.AntiEntropyBenchmark.RunAsync,
     ["fleet"] = EdgeSync.Benchmarks.FleetBenchmark.RunAsync,
     ["floor"] = EdgeSync.Benchmarks.FloorPipeline.RunAsync,
+    ["start-up"] = EdgeSync.Benchmarks.StartupBenchmark.RunAsync,
     ["floor-node"] = EdgeSync.Benchmarks.FloorNode.RunAsync, // a process of `floor`, started by it
 };
 

@@ -44,20 +44,20 @@ public sealed partial class LiteDbReplicaStorage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TreeProblem = $"is unreadable ({e.Message})";
+            Discard($"is unreadable ({e.Message})");
             return null;
         }
 
-        TreeProblem = Problem(file);
-        if (TreeProblem is not null)
+        if (Problem(file) is { } problem)
         {
+            Discard(problem);
             return null;
         }
 
         var snapshot = TreeSnapshot.Decode(new ArraySegment<byte>(file, TreeHeader, file.Length - TreeHeader - TreeChecksum));
         if (snapshot is null)
         {
-            TreeProblem = "is not a consistent tree this version reads";
+            Discard("is not a consistent tree this version reads");
             return null;
         }
 
@@ -89,6 +89,20 @@ public sealed partial class LiteDbReplicaStorage
 
         var generation = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(16));
         return generation == _storedGeneration ? null : $"is out of date (log generation {generation}, the store is at {_storedGeneration}): the last stop was not clean";
+    }
+
+    /// <summary>Says why the file is not used, and removes it (best effort): it is only ever a shortcut, and said once is enough.</summary>
+    private void Discard(string problem)
+    {
+        TreeProblem = problem;
+        try
+        {
+            File.Delete(TreePathOf(Path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left in place: the next open finds it unusable again, and says so again.
+        }
     }
 
     /// <summary>At a clean close, once LiteDB holds everything: the kept tree, bound to what LiteDB now holds.</summary>

@@ -48,7 +48,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
 
     /// <summary>Hot keys' encoded states: 2,048 keys or 512 KB at most.</summary>
     private readonly StateCache _cache = new(2048, 512 * 1024);
-    /// <summary>Every key held since open; trusted for "absent" once a full scan has fed it.</summary>
+    /// <summary>Every key held since open; trusted for "absent" once a full scan or the kept tree has fed it.</summary>
     private readonly KnownKeys _known;
     private bool _knownComplete;
     private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
@@ -133,7 +133,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
             _treeLoadable = _storedGeneration == flushed; // nothing was replayed into LiteDB
             if (!_treeLoadable && File.Exists(TreePathOf(path)))
             {
-                TreeProblem = "is out of date: the last stop was not clean (its log was replayed)";
+                Discard("is out of date: the last stop was not clean (its log was replayed)");
             }
         }
         catch
@@ -252,7 +252,7 @@ public sealed partial class LiteDbReplicaStorage : IReplicaStorage, IDisposable
         ArgumentNullException.ThrowIfNull(state);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bytes = KeyStateCodec.Encode(state);
-        // Never held since the full scan at open: not in LiteDB, nor waiting to be written there.
+        // Never held since open (the full scan or the kept tree fed the filter): not in LiteDB, nor waiting to be written there.
         var absent = _knownComplete && !_known.MayContain(state.Key);
         _keptTree = null;
         _treeLoadable = false;

@@ -73,6 +73,7 @@ public sealed class KeptTreeTests : IDisposable
             var replica = NewReplica(crashed);
             Assert.False(replica.TreeFromSnapshot, copy);
             Assert.Contains(problem, crashed.TreeProblem, StringComparison.Ordinal);
+            Assert.False(File.Exists(LiteDbReplicaStorage.TreePathOf(_dir.File($"{copy}/replica.db")))); // said once, then gone
             Assert.Equal("\"after\"", replica.Get("k/0001").Values.Single().Value);
             AssertLeavesMatch(replica, crashed);
         }
@@ -113,6 +114,7 @@ public sealed class KeptTreeTests : IDisposable
 
         Assert.False(mine.TreeFromSnapshot);
         Assert.Equal("belongs to another store", opened.TreeProblem);
+        Assert.False(File.Exists(TreePath));
         AssertLeavesMatch(mine, opened);
     }
 

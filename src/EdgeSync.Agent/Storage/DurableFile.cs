@@ -12,13 +12,35 @@ public static class DurableFile
     public static void Replace(string path, ReadOnlySpan<byte> bytes)
     {
         var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // A full disk, most likely: leave no half-written file behind to take its space.
+            TryDelete(temp);
+            throw;
         }
 
-        File.Move(temp, path, overwrite: true);
         JournalSync.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The write's own error is the one worth reporting.
+        }
     }
 }

@@ -49,6 +49,11 @@ public static class AgentHost
                 log.LogInformation("Store opened by reading every record: the Merkle tree file kept at the last stop {Problem}", treeProblem);
             }
 
+            if (store.Service.Read(r => r.KeptTreeRefused) is { } refused)
+            {
+                log.LogInformation("Store opened by reading every record: the Merkle tree file kept at the last stop {Problem}", refused);
+            }
+
             if (store.Recovery.MovedTo is not null)
             {
                 log.LogWarning("Store {File} was corrupt ({Error}): {Recovery}", StorageFactory.DatabaseFile, store.CorruptionError, store.Recovery.Message);

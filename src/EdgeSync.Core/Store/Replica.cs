@@ -30,15 +30,26 @@ public sealed class Replica
         Applied = meta?.Applied.Clone() ?? new DotSet();
         Clock = new HybridLogicalClock(time, meta?.Clock ?? HybridTimestamp.Zero);
         Stable = meta?.Stable ?? VersionVector.Empty;
+        var nowMs = Math.Max(Clock.Last.WallMs, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (storage.LoadTree() is { } kept)
         {
-            Tree = kept.Tree;
-            LiveKeys = kept.LiveKeys;
-            TreeFromSnapshot = true;
-            return;
+            var age = TimeSpan.FromMilliseconds(nowMs - kept.BuiltAtMs);
+            if (age >= TimeSpan.Zero && age <= MaxKeptTreeAge)
+            {
+                Tree = kept.Tree;
+                LiveKeys = kept.LiveKeys;
+                TreeBuiltAtMs = kept.BuiltAtMs;
+                TreeFromSnapshot = true;
+                return;
+            }
+
+            KeptTreeRefused = age < TimeSpan.Zero
+                ? "was built later than this node's clock now says"
+                : $"was built from the records {age.TotalDays:F1} days ago: it is rebuilt at least every {MaxKeptTreeAge.TotalDays:F0} days, which also catches records changed on disk";
         }
 
         Tree = new MerkleTree();
+        TreeBuiltAtMs = nowMs;
         foreach (var state in storage.LoadAll())
         {
             Tree.Update(state.Key, null, state);
@@ -63,6 +74,19 @@ public sealed class Replica
 
     /// <summary>Whether opening took the tree kept by the last clean close instead of reading every record.</summary>
     public bool TreeFromSnapshot { get; }
+
+    /// <summary>
+    /// How long a kept tree is trusted, counted from when it was last built from the records. A kept
+    /// tree carries the digests of the records as they were written; rebuilding reads what is on disk
+    /// now, so a record changed underneath (bit rot, a bug) shows up in the next digest check.
+    /// </summary>
+    public static TimeSpan MaxKeptTreeAge { get; } = TimeSpan.FromDays(7);
+
+    /// <summary>When the tree was last built from every record (hybrid-clock wall time, ms).</summary>
+    public long TreeBuiltAtMs { get; }
+
+    /// <summary>Why opening did not take the kept tree the storage offered (it was too old); null otherwise.</summary>
+    public string? KeptTreeRefused { get; }
 
     public ReplicaStats Stats { get; } = new();
 
@@ -297,7 +321,7 @@ public sealed class Replica
     public KeyState? Load(string key) => _storage.Load(key);
 
     /// <summary>A clean close, after the last commit: the storage keeps the tree, and the next open need not read every record.</summary>
-    public void KeepTree() => _storage.KeepTree(new TreeSnapshot(Tree, LiveKeys));
+    public void KeepTree() => _storage.KeepTree(new TreeSnapshot(Tree, LiveKeys, TreeBuiltAtMs));
 
     private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>
         repair ? IsStable(s) && (s.IsTombstone || !senderSawPurges) : Applied.Contains(s.Update);

@@ -8,7 +8,9 @@ namespace EdgeSync.Core.Sync;
 /// storage decides whether a snapshot still describes what it holds; this type only encodes it
 /// and refuses bytes that are not a consistent tree.
 /// </summary>
-public sealed record TreeSnapshot(MerkleTree Tree, long LiveKeys)
+/// <param name="BuiltAtMs">When the tree was last built from every record (hybrid-clock wall time, ms):
+/// a kept tree is trusted only so long, see <see cref="Replica.MaxKeptTreeAge"/>.</param>
+public sealed record TreeSnapshot(MerkleTree Tree, long LiveKeys, long BuiltAtMs)
 {
     private const uint Magic = 0x45455254; // "TREE", little-endian
 
@@ -28,6 +30,7 @@ public sealed record TreeSnapshot(MerkleTree Tree, long LiveKeys)
             writer.Write(KeyStateCodec.Version);
             writer.Write(MerkleTree.LeafCount);
             writer.Write(LiveKeys);
+            writer.Write(BuiltAtMs);
             writer.Write(Tree.Leaves.Count);
             Tree.WriteTo(writer);
         }
@@ -53,10 +56,11 @@ public sealed record TreeSnapshot(MerkleTree Tree, long LiveKeys)
             }
 
             var live = reader.ReadInt64();
+            var builtAt = reader.ReadInt64();
             var keys = reader.ReadInt64();
             var tree = new MerkleTree();
             var whole = tree.ReadFrom(reader) && reader.BaseStream.Position == bytes.Count;
-            return whole && tree.Leaves.Count == keys && live >= 0 && live <= keys ? new TreeSnapshot(tree, live) : null;
+            return whole && tree.Leaves.Count == keys && live >= 0 && live <= keys ? new TreeSnapshot(tree, live, builtAt) : null;
         }
         catch (EndOfStreamException)
         {

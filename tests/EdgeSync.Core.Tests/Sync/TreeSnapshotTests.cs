@@ -17,10 +17,11 @@ public sealed class TreeSnapshotTests
         var node = Populated();
         var tree = node.Replica.Tree;
 
-        var back = TreeSnapshot.Decode(new TreeSnapshot(tree, node.Replica.LiveKeys).Encode());
+        var back = TreeSnapshot.Decode(new TreeSnapshot(tree, node.Replica.LiveKeys, 1_234).Encode());
 
         Assert.NotNull(back);
         Assert.Equal(node.Replica.LiveKeys, back.LiveKeys);
+        Assert.Equal(1_234, back.BuiltAtMs);
         for (var level = 0; level <= MerkleTree.Depth; level++)
         {
             for (var i = 0; i < (int)Math.Pow(MerkleTree.Fanout, level); i++)
@@ -41,7 +42,7 @@ public sealed class TreeSnapshotTests
     [Fact]
     public void Truncated_bytes_are_refused_without_an_exception()
     {
-        var bytes = new TreeSnapshot(Populated().Replica.Tree, 0).Encode();
+        var bytes = new TreeSnapshot(Populated().Replica.Tree, 0, 0).Encode();
         var random = new Random(7);
         foreach (var length in Enumerable.Range(0, 200).Select(_ => random.Next(bytes.Length)).Append(bytes.Length - 1))
         {
@@ -55,9 +56,9 @@ public sealed class TreeSnapshotTests
     public void A_changed_hash_digest_or_header_byte_is_refused_and_no_change_throws()
     {
         var node = Populated();
-        var bytes = new TreeSnapshot(node.Replica.Tree, node.Replica.LiveKeys).Encode();
+        var bytes = new TreeSnapshot(node.Replica.Tree, node.Replica.LiveKeys, 0).Encode();
         const int liveCount = 4 + 1 + 1 + 4; // the live count follows magic, format, codec version, leaf count
-        var hashes = liveCount + 8 + 8;
+        var hashes = liveCount + 8 + 8 + 8; // then the build time and the key count
         var leaves = hashes + (16 * (1 + 16 + 256 + 4096));
         var random = new Random(11);
         var refused = 0;
@@ -128,6 +129,41 @@ public sealed class TreeSnapshotTests
 
         Assert.False(reopened.TreeFromSnapshot);
         Assert.Empty(LeafCheck.Problems(reopened.Tree, node.Storage.LoadAll().ToList()));
+    }
+
+    [Fact]
+    public void A_kept_tree_is_trusted_for_a_week_from_its_last_build_and_then_rebuilt_from_the_records()
+    {
+        var node = Populated();
+        var builtAt = node.Replica.TreeBuiltAtMs;
+        node.Replica.KeepTree();
+
+        node.Time.Advance((long)TimeSpan.FromDays(4).TotalMilliseconds);
+        var reopened = new Replica(node.Id, node.Storage, node.Options, node.Time);
+        Assert.True(reopened.TreeFromSnapshot);
+        Assert.Equal(builtAt, reopened.TreeBuiltAtMs); // kept again, it is still as old as its build
+        reopened.KeepTree();
+
+        node.Time.Advance((long)TimeSpan.FromDays(4).TotalMilliseconds);
+        var rebuilt = new Replica(node.Id, node.Storage, node.Options, node.Time);
+        Assert.False(rebuilt.TreeFromSnapshot);
+        Assert.Contains("8.0 days ago", rebuilt.KeptTreeRefused, StringComparison.Ordinal);
+        Assert.Equal(node.Time.GetUtcNow().ToUnixTimeMilliseconds(), rebuilt.TreeBuiltAtMs);
+        Assert.Equal(node.Replica.Tree.Root, rebuilt.Tree.Root);
+    }
+
+    [Fact]
+    public void A_kept_tree_built_later_than_the_clock_now_says_is_rebuilt()
+    {
+        var node = Populated();
+        node.Replica.KeepTree();
+        var kept = node.Storage.LoadTree()!;
+        node.Storage.KeepTree(kept with { BuiltAtMs = kept.BuiltAtMs + (long)TimeSpan.FromDays(1).TotalMilliseconds });
+
+        var reopened = new Replica(node.Id, node.Storage, node.Options, node.Time);
+
+        Assert.False(reopened.TreeFromSnapshot);
+        Assert.Contains("later than this node's clock", reopened.KeptTreeRefused, StringComparison.Ordinal);
     }
 
     /// <summary>Live keys, tombstones, rewritten keys and a key with two concurrent versions.</summary>

@@ -18,9 +18,6 @@ public enum FleetChannel
     /// <summary><c>election/{from}</c>: broadcast election traffic (vote requests, leader lease renewals).</summary>
     Election,
 
-    /// <summary><c>leader</c>: retained announcement of the current leader and term.</summary>
-    Leader,
-
     /// <summary><c>stable</c>: retained tombstone-GC watermark published by the leader.</summary>
     Stable,
 

@@ -114,10 +114,6 @@ public sealed class MqttFleetConnection : IAsyncDisposable
     public Task<bool> PublishElectionAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default) =>
         PublishAsync(FleetChannel.Election, Topics.Election(NodeId), payload, MqttQualityOfServiceLevel.AtLeastOnce, false, ct);
 
-    /// <summary>Retained leader announcement on <c>leader</c> (the payload names the leader and term).</summary>
-    public Task<bool> PublishLeaderAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default) =>
-        PublishAsync(FleetChannel.Leader, Topics.Leader, payload, MqttQualityOfServiceLevel.AtLeastOnce, true, ct);
-
     /// <summary>Retained tombstone-GC watermark on <c>stable</c>.</summary>
     public Task<bool> PublishStableAsync(ReadOnlyMemory<byte> payload, CancellationToken ct = default) =>
         PublishAsync(FleetChannel.Stable, Topics.Stable, payload, MqttQualityOfServiceLevel.AtLeastOnce, true, ct);

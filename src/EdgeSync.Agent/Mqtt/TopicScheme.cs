@@ -31,7 +31,6 @@ public sealed class TopicScheme
     public string Election(string from) => _prefix + "election/" + Checked(from, nameof(from));
     public string Presence(string node) => _prefix + "presence/" + Checked(node, nameof(node));
     public string Probe(string node) => _prefix + "probe/" + Checked(node, nameof(node));
-    public string Leader => _prefix + "leader";
     public string Stable => _prefix + "stable";
 
     public string Direct(string target, string kind, string from) =>
@@ -46,7 +45,6 @@ public sealed class TopicScheme
         (_prefix + "election/+", true),
         (_prefix + "presence/+", true),
         (_prefix + "to/" + Checked(self, nameof(self)) + "/#", false),
-        (Leader, false),
         (Stable, false),
         (Probe(self), false),
     ];
@@ -61,9 +59,6 @@ public sealed class TopicScheme
         var parts = topic[_prefix.Length..].Split('/');
         switch (parts[0])
         {
-            case "leader" when parts.Length == 1:
-                parsed = new FleetTopic(FleetChannel.Leader, null);
-                return true;
             case "stable" when parts.Length == 1:
                 parsed = new FleetTopic(FleetChannel.Stable, null);
                 return true;

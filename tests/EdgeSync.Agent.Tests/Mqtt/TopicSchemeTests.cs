@@ -14,7 +14,6 @@ public class TopicSchemeTests
         Assert.Equal("edgesync/lab/presence/pi1", _topics.Presence("pi1"));
         Assert.Equal("edgesync/lab/heartbeat/pi1", _topics.Heartbeat("pi1"));
         Assert.Equal("edgesync/lab/election/pi1", _topics.Election("pi1"));
-        Assert.Equal("edgesync/lab/leader", _topics.Leader);
         Assert.Equal("edgesync/lab/stable", _topics.Stable);
         Assert.Equal("edgesync/lab/#", _topics.All);
     }
@@ -26,8 +25,8 @@ public class TopicSchemeTests
         Assert.Equal(new FleetTopic(FleetChannel.Push, "pi1"), push);
         Assert.True(_topics.TryParse(_topics.Direct("pi2", "sync-req", "pi1"), out var direct));
         Assert.Equal(new FleetTopic(FleetChannel.Direct, "pi1", "pi2", "sync-req"), direct);
-        Assert.True(_topics.TryParse(_topics.Leader, out var leader));
-        Assert.Equal(FleetChannel.Leader, leader.Channel);
+        Assert.True(_topics.TryParse(_topics.Stable, out var stable));
+        Assert.Equal(FleetChannel.Stable, stable.Channel);
         Assert.True(_topics.TryParse(_topics.Probe("pi1"), out var probe));
         Assert.Equal(new FleetTopic(FleetChannel.Probe, "pi1"), probe);
         foreach (var (filter, _) in _topics.SubscriptionsFor("pi1"))
@@ -44,6 +43,7 @@ public class TopicSchemeTests
     [InlineData("edgesync/lab/to/pi2//pi1")]
     [InlineData("edgesync/lab/nonsense/pi1")]
     [InlineData("edgesync/lab/leader/pi1")]
+    [InlineData("edgesync/lab/leader")]
     [InlineData("edgesync/lab")]
     [InlineData("")]
     [InlineData(null)]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeSync.Core.Clocks;
 using EdgeSync.Core.Sync;
 
@@ -33,8 +34,9 @@ public sealed class Replica
         var nowMs = Math.Max(Clock.Last.WallMs, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (storage.LoadTree() is { } kept)
         {
-            var age = TimeSpan.FromMilliseconds(nowMs - kept.BuiltAtMs);
-            if (age >= TimeSpan.Zero && age <= MaxKeptTreeAge)
+            // In milliseconds, not a TimeSpan: any build time read from a file must not overflow anything.
+            var ageMs = kept.BuiltAtMs >= 0 ? nowMs - kept.BuiltAtMs : -1;
+            if (ageMs >= 0 && ageMs <= MaxKeptTreeAge.TotalMilliseconds)
             {
                 Tree = kept.Tree;
                 LiveKeys = kept.LiveKeys;
@@ -43,9 +45,9 @@ public sealed class Replica
                 return;
             }
 
-            KeptTreeRefused = age < TimeSpan.Zero
+            KeptTreeRefused = ageMs < 0
                 ? "was built later than this node's clock now says"
-                : $"was built from the records {age.TotalDays:F1} days ago: it is rebuilt at least every {MaxKeptTreeAge.TotalDays:F0} days, which also catches records changed on disk";
+                : string.Create(CultureInfo.InvariantCulture, $"was built from the records {ageMs / 86_400_000.0:F1} days ago: it is rebuilt at least every {MaxKeptTreeAge.TotalDays:F0} days, which also catches records changed on disk");
         }
 
         Tree = new MerkleTree();

@@ -14,6 +14,7 @@ public sealed partial class LiteDbReplicaStorage
     private const ulong TreeMagic = 0x3145455254534545; // "EESTREE1"
     private const int TreeHeader = 24; // magic, store id, generation
     private const int TreeChecksum = 16;
+    private const int TreeSlack = 1 << 20; // the fixed part: header, every node hash, per-bucket counts
 
     private byte[]? _keptTree;
     private long _storedGeneration;
@@ -36,6 +37,15 @@ public sealed partial class LiteDbReplicaStorage
         byte[] file;
         try
         {
+            // Each key's entry in the tree is smaller than its record in LiteDB: a bigger file is not
+            // this store's tree, and reading it whole could exhaust a Pi's memory.
+            var length = new FileInfo(TreePathOf(Path)).Length;
+            if (length > new FileInfo(Path).Length + TreeSlack)
+            {
+                Discard($"is larger than the store it would describe ({length} bytes)");
+                return null;
+            }
+
             file = File.ReadAllBytes(TreePathOf(Path));
         }
         catch (FileNotFoundException)

@@ -96,6 +96,24 @@ public sealed class KeptTreeTests : IDisposable
     }
 
     [Fact]
+    public void A_tree_file_larger_than_the_store_is_not_read()
+    {
+        CloseCleanly();
+        using (var file = File.OpenWrite(TreePath))
+        {
+            file.SetLength(new FileInfo(DbPath).Length + (2 << 20));
+        }
+
+        using var storage = LiteDbReplicaStorage.Open(DbPath);
+        var replica = NewReplica(storage);
+
+        Assert.False(replica.TreeFromSnapshot);
+        Assert.StartsWith("is larger than the store", storage.TreeProblem, StringComparison.Ordinal);
+        Assert.False(File.Exists(TreePath));
+        AssertLeavesMatch(replica, storage);
+    }
+
+    [Fact]
     public void Another_stores_tree_file_is_ignored()
     {
         CloseCleanly();

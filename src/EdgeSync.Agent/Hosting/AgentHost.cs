@@ -44,14 +44,10 @@ public static class AgentHost
                 log.LogInformation("Store upgraded: tombstones are indexed sparsely now ({Moved} moved)", moved);
             }
 
-            if (store.Storage is LiteDbReplicaStorage { TreeProblem: { } treeProblem })
+            // Unusable (the storage's verdict) or too old (the replica's).
+            if (((store.Storage as LiteDbReplicaStorage)?.TreeProblem ?? store.Service.Read(r => r.KeptTreeRefused)) is { } treeProblem)
             {
                 log.LogInformation("Store opened by reading every record: the Merkle tree file kept at the last stop {Problem}", treeProblem);
-            }
-
-            if (store.Service.Read(r => r.KeptTreeRefused) is { } refused)
-            {
-                log.LogInformation("Store opened by reading every record: the Merkle tree file kept at the last stop {Problem}", refused);
             }
 
             if (store.Recovery.MovedTo is not null)

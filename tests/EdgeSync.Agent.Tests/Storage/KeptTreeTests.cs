@@ -61,10 +61,10 @@ public sealed class KeptTreeTests : IDisposable
             Assert.True(replica.Put("k/0001", "\"after\"", null).Ok);
             Assert.True(replica.Delete("k/0002", null).Ok);
             replica.Commit(); // in the log only: replayed into LiteDB at the next open
-            CrashImage(DbPath, _dir.File("logged/replica.db"));
+            CrashImage.Copy(DbPath, _dir.File("logged/replica.db"));
 
             storage.FlushToLiteDb(); // in LiteDB, the log emptied: only the log generation tells
-            CrashImage(DbPath, _dir.File("flushed/replica.db"));
+            CrashImage.Copy(DbPath, _dir.File("flushed/replica.db"));
         }
 
         foreach (var (copy, problem) in new[] { ("logged", "its log was replayed"), ("flushed", "log generation") })
@@ -179,20 +179,6 @@ public sealed class KeptTreeTests : IDisposable
         {
             var key = $"k/{i:D4}";
             Assert.True(service.WriteAsync(r => r.Delete(key, null)).GetAwaiter().GetResult().Ok);
-        }
-    }
-
-    /// <summary>What a crash leaves: the database, LiteDB's journal, the log and the tree file, as they are now.</summary>
-    private static void CrashImage(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to);
-        foreach (var (source, target) in LiteDbReplicaStorage.CompanionFilesOf(from).Zip(LiteDbReplicaStorage.CompanionFilesOf(to)))
-        {
-            if (File.Exists(source))
-            {
-                File.Copy(source, target);
-            }
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class WriteAheadLogTests : IDisposable
             storage.Save(States.Make("open-batch", ("n1", 1, 1402, "x")));
             storage.Remove("k/0002");
 
-            CopyFiles(DbPath, CrashPath);
+            CrashImage.Copy(DbPath, CrashPath);
         }
 
         using var crashed = LiteDbReplicaStorage.Open(CrashPath);
@@ -70,7 +70,7 @@ public sealed class WriteAheadLogTests : IDisposable
                 storage.Commit();
             }
 
-            CopyFiles(DbPath, CrashPath);
+            CrashImage.Copy(DbPath, CrashPath);
         }
 
         var log = WriteAheadLog.PathsOf(CrashPath)[1]; // a new store's first generation
@@ -98,7 +98,7 @@ public sealed class WriteAheadLogTests : IDisposable
         {
             storage.Save(States.Make("old", ("n1", 1, 1, "old")));
             storage.Commit();
-            CopyFiles(DbPath, CrashPath);
+            CrashImage.Copy(DbPath, CrashPath);
         }
 
         // "Start afresh" by deleting the database (and LiteDB's journal, which LiteDB would replay).
@@ -130,19 +130,5 @@ public sealed class WriteAheadLogTests : IDisposable
         Assert.DoesNotContain(WriteAheadLog.PathsOf(DbPath), File.Exists);
         using var reopened = LiteDbReplicaStorage.Open(DbPath);
         Assert.Equal("v", reopened.Load("k")!.Siblings.Single().Value);
-    }
-
-    /// <summary>What a crash leaves: the database, LiteDB's journal and the log, as they are now.</summary>
-    private static void CopyFiles(string from, string to)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        File.Copy(from, to);
-        foreach (var (source, target) in LiteDbReplicaStorage.CompanionFilesOf(from).Zip(LiteDbReplicaStorage.CompanionFilesOf(to)))
-        {
-            if (File.Exists(source))
-            {
-                File.Copy(source, target);
-            }
-        }
     }
 }

@@ -71,7 +71,14 @@ public static class AgentHost
             log.LogInformation(
                 "edgesync {Version} node {Node} serving http://{Listen} (store {Engine} in {DataDir}, fleet '{Fleet}' of {Members})",
                 AgentVersion.Text, config.Node.Id, config.Api.Listen, config.Store.Engine, config.Node.DataDir, config.Fleet.Name, config.Members.Count);
+
+            // A kept tree skipped the full read that checks every record: check them in the background,
+            // once start-up and the first anti-entropy rounds are over.
+            var treeCheck = store.Service.Read(r => r.TreeFromSnapshot)
+                ? KeptTreeCheck.RunAsync(store.Service, log, KeptTreeCheck.Delay, lifetime.ApplicationStopping)
+                : Task.FromResult(true);
             await app.WaitForShutdownAsync(cancel);
+            await treeCheck; // ended by the stopping token, before the store closes
             log.LogInformation("edgesync stopping: committing the last batch");
         }
 

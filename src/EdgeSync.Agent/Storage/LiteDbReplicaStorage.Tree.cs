@@ -77,10 +77,16 @@ public sealed partial class LiteDbReplicaStorage
         return snapshot;
     }
 
-    public void KeepTree(TreeSnapshot snapshot)
+    public void KeepTree(TreeSnapshot? snapshot)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (snapshot is null)
+        {
+            _keptTree = null;
+            DeleteTreeFile(); // now, so not even a crash brings it back
+            return;
+        }
+
         _keptTree = _frame.IsEmpty ? snapshot.Encode() : null;
     }
 
@@ -105,13 +111,18 @@ public sealed partial class LiteDbReplicaStorage
     private void Discard(string problem)
     {
         TreeProblem = problem;
+        DeleteTreeFile();
+    }
+
+    private void DeleteTreeFile()
+    {
         try
         {
             File.Delete(TreePathOf(Path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Left in place: the next open finds it unusable again, and says so again.
+            // Best effort: the data directory is the agent's own, where a delete fails only if something else is wrong.
         }
     }
 

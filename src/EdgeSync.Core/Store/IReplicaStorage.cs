@@ -32,8 +32,9 @@ public interface IReplicaStorage
     /// <summary>
     /// At a clean close, after the last commit: keep the replica's tree for the next open. Ignored
     /// while changes are uncommitted (the tree is then ahead of what is stored); any later change voids it.
+    /// Null: keep none, and forget at once any tree kept before (it is in doubt).
     /// </summary>
-    void KeepTree(TreeSnapshot snapshot);
+    void KeepTree(TreeSnapshot? snapshot);
 
     /// <summary>Keys whose versions are all tombstones.</summary>
     IEnumerable<string> DeletedKeys();

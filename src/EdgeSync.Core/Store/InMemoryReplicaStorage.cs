@@ -44,11 +44,7 @@ public sealed class InMemoryReplicaStorage : IReplicaStorage
 
     public TreeSnapshot? LoadTree() => _keptTree is null ? null : TreeSnapshot.Decode(_keptTree);
 
-    public void KeepTree(TreeSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        _keptTree = _undo.Count == 0 ? snapshot.Encode() : null;
-    }
+    public void KeepTree(TreeSnapshot? snapshot) => _keptTree = snapshot is not null && _undo.Count == 0 ? snapshot.Encode() : null;
 
     public ReplicaMeta? LoadMeta() => _meta;
 

@@ -323,7 +323,42 @@ public sealed class Replica
     public KeyState? Load(string key) => _storage.Load(key);
 
     /// <summary>A clean close, after the last commit: the storage keeps the tree, and the next open need not read every record.</summary>
-    public void KeepTree() => _storage.KeepTree(new TreeSnapshot(Tree, LiveKeys, TreeBuiltAtMs));
+    public void KeepTree() => _storage.KeepTree(TreeInDoubt ? null : new TreeSnapshot(Tree, LiveKeys, TreeBuiltAtMs));
+
+    /// <summary>
+    /// Set once the tree was found out of step with the records on disk (<see cref="CheckTree"/>): it is
+    /// then never kept, so the next start rebuilds it from the records and finds any that no longer decode.
+    /// </summary>
+    public bool TreeInDoubt { get; private set; }
+
+    /// <summary>
+    /// Compares up to <paramref name="limit"/> stored records after <paramref name="after"/> (key order)
+    /// with the digests the tree holds: how a tree kept from the last stop is checked against what is on
+    /// disk now (a record changed underneath, by bit rot or a bug). Returns where to go on (null at the
+    /// end) and what differed, if anything; then the tree is in doubt. A record that no longer decodes
+    /// throws, as any read of it does: the caller then calls <see cref="DoubtTree"/>.
+    /// </summary>
+    public (string? Next, string? Problem) CheckTree(string? after, int limit)
+    {
+        var states = _storage.List(string.Empty, after, limit).ToList();
+        foreach (var state in states)
+        {
+            if (Tree.DigestHeld(state.Key) != (ulong)MerkleTree.LeafDigest(state))
+            {
+                DoubtTree();
+                return (null, $"the record of key '{state.Key}' does not match the Merkle tree kept at the last stop");
+            }
+        }
+
+        return (states.Count < limit ? null : states[^1].Key, null);
+    }
+
+    /// <summary>The tree is out of step with the records: keep none, and forget any kept before.</summary>
+    public void DoubtTree()
+    {
+        TreeInDoubt = true;
+        _storage.KeepTree(null);
+    }
 
     private bool AlreadySeen(Sibling s, bool repair, bool senderSawPurges) =>
         repair ? IsStable(s) && (s.IsTombstone || !senderSawPurges) : Applied.Contains(s.Update);

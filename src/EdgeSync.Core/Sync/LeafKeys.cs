@@ -91,6 +91,13 @@ public sealed class LeafKeys
         }
     }
 
+    /// <summary>The digest held for the key in <paramref name="bucket"/>; null when the key is not there.</summary>
+    public ulong? DigestOf(int bucket, ReadOnlySpan<byte> utf8)
+    {
+        var at = Find(bucket, utf8);
+        return at < 0 ? null : BinaryPrimitives.ReadUInt64LittleEndian(_blobs[bucket].AsSpan(at + 2 + utf8.Length));
+    }
+
     /// <summary>The XOR of the digests in <paramref name="bucket"/>: the low half of its leaf hash.</summary>
     public ulong DigestSum(int bucket)
     {

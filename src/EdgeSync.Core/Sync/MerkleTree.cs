@@ -45,6 +45,13 @@ public sealed class MerkleTree
 
     public UInt128 Hash(int level, int index) => _levels[level][index];
 
+    /// <summary>The low 64 bits of the digest the tree holds for <paramref name="key"/>; null when it holds none.</summary>
+    public ulong? DigestHeld(string key)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(key);
+        return Leaves.DigestOf(BucketOf(utf8), utf8);
+    }
+
     /// <summary>
     /// A node hash as sent on the wire: 32 bits (16 for leaves) of the 128-bit hash mixed with a
     /// salt chosen per digest check. A false match (two different hashes, same wire hash) hides

@@ -27,7 +27,7 @@ public sealed class DiskFullStorage : IReplicaStorage
 
     public TreeSnapshot? LoadTree() => _inner.LoadTree();
 
-    public void KeepTree(TreeSnapshot snapshot) => _inner.KeepTree(snapshot);
+    public void KeepTree(TreeSnapshot? snapshot) => _inner.KeepTree(snapshot);
 
     public IEnumerable<string> DeletedKeys() => _inner.DeletedKeys();
 

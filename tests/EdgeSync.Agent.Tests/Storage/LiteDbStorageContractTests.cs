@@ -1,8 +1,6 @@
-using System.Globalization;
 using EdgeSync.Agent.Storage;
 using EdgeSync.Core.Store;
 using EdgeSync.Core.Sync;
-using LiteDB;
 
 namespace EdgeSync.Agent.Tests.Storage;
 
@@ -133,7 +131,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
         SaveCommitted(keys);
         _storage.Dispose();
         var path = _dir.File("replica.db");
-        using (var db = OpenRaw(path))
+        using (var db = RawStore.Open(path))
         {
             // As earlier versions wrote it: every key's bucket in "b", indexed.
             var collection = db.GetCollection("keys");
@@ -151,7 +149,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
             AssertLeaves(reopened, 500);
         }
 
-        using var raw = OpenRaw(path);
+        using var raw = RawStore.Open(path);
         Assert.DoesNotContain(KeyDocument.LegacyBucket, raw.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == "keys").Select(i => i["name"].AsString));
     }
 
@@ -195,7 +193,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
             Assert.Equal(["gone"], reopened.DeletedKeys().ToList());
         }
 
-        using var db = OpenRaw(path);
+        using var db = RawStore.Open(path);
         var indexes = db.GetCollection("$indexes").FindAll().Where(i => i["collection"].AsString == "keys").Select(i => i["name"].AsString).ToList();
         Assert.DoesNotContain("d", indexes);
         Assert.Contains(KeyDocument.Tombstone, indexes);
@@ -213,7 +211,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
         _storage.Commit();
         _storage.Dispose();
 
-        using var db = OpenRaw(_dir.File("replica.db"));
+        using var db = RawStore.Open(_dir.File("replica.db"));
         Assert.False(db.GetCollection("keys").FindById("live").ContainsKey(KeyDocument.Tombstone));
         Assert.Equal(["gone"], db.GetCollection("keys").Query().Where(KeyDocument.TombstoneIndex + " ANY = true").Select("_id").ToList().Select(d => d["_id"].AsString));
     }
@@ -221,7 +219,7 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
     /// <summary>As versions before the sparse index wrote a store: a "deleted" flag on every key, indexed.</summary>
     private static void RewriteAsOldFormat(string path)
     {
-        using var db = OpenRaw(path);
+        using var db = RawStore.Open(path);
         var keys = db.GetCollection("keys");
         foreach (var doc in keys.FindAll().ToList())
         {
@@ -232,13 +230,6 @@ public sealed class LiteDbStorageContractTests : StorageContractTests, IDisposab
         keys.EnsureIndex("d", "$.d");
         keys.DropIndex(KeyDocument.Tombstone);
     }
-
-    private static LiteDatabase OpenRaw(string path) => new(new ConnectionString
-    {
-        Filename = path,
-        Connection = ConnectionType.Direct,
-        Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
-    });
 
     private LiteDbReplicaStorage LiteDbReplicaStorageReopen()
     {

@@ -166,6 +166,42 @@ public sealed class TreeSnapshotTests
         Assert.Contains("later than this node's clock", reopened.KeptTreeRefused, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_check_walks_every_record_and_a_record_changed_underneath_puts_the_tree_in_doubt()
+    {
+        var node = Populated();
+        node.Replica.KeepTree();
+        var reopened = new Replica(node.Id, node.Storage, node.Options, node.Time);
+        Assert.True(reopened.TreeFromSnapshot);
+
+        var (checkedKeys, next) = (0, (string?)null);
+        do
+        {
+            (next, var problem) = reopened.CheckTree(next, 16);
+            Assert.Null(problem);
+            checkedKeys++;
+        }
+        while (next is not null);
+        Assert.True(checkedKeys > 300 / 16, $"{checkedKeys} slices");
+
+        // As bit rot would: the stored record changes, the tree does not.
+        var stored = node.Storage.Load("k/100")!;
+        node.Storage.Save(stored with { Siblings = [stored.Siblings[0] with { Value = "\"rot\"" }] });
+        node.Storage.Commit();
+        reopened.KeepTree();
+        var again = new Replica(node.Id, node.Storage, node.Options, node.Time);
+        Assert.True(again.TreeFromSnapshot); // nothing told the storage: only a check can tell
+
+        var found = Walk(again);
+
+        Assert.Contains("k/100", found, StringComparison.Ordinal);
+        Assert.True(again.TreeInDoubt);
+        again.KeepTree();
+        var rebuilt = new Replica(node.Id, node.Storage, node.Options, node.Time);
+        Assert.False(rebuilt.TreeFromSnapshot);
+        Assert.Empty(LeafCheck.Problems(rebuilt.Tree, node.Storage.LoadAll().ToList()));
+    }
+
     /// <summary>Live keys, tombstones, rewritten keys and a key with two concurrent versions.</summary>
     private static Node Populated()
     {
@@ -185,6 +221,22 @@ public sealed class TreeSnapshotTests
         node.Receive(other.Put("k/002", "\"concurrent\""));
         Assert.Equal(2, node.Replica.Get("k/002").Values.Count);
         return node;
+    }
+
+    /// <summary>Runs a whole check; the first problem found, or null.</summary>
+    private static string? Walk(Replica replica)
+    {
+        string? next = null;
+        do
+        {
+            (next, var problem) = replica.CheckTree(next, 64);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+        while (next is not null);
+        return null;
     }
 
     /// <summary>Where each entry's digest sits in the encoded leaves ([u32 used][entries] per bucket).</summary>

@@ -121,13 +121,7 @@ public static class DurablePutBenchmark
         using var service = new ReplicaService(NewReplica(storage));
         if (!reopen)
         {
-            await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
-            {
-                for (var i = w; i < keys; i += 64)
-                {
-                    await PutAsync(service, $"sensors/{i:D7}", i);
-                }
-            })));
+            await BenchStore.FillAsync(service, keys, i => $"sensors/{i:D7}", Value);
         }
 
         var live = service.Read(r => r.LiveKeys);
@@ -202,19 +196,8 @@ public static class DurablePutBenchmark
         Directory.Delete(data, recursive: true);
     }
 
-    private static async Task<string> RunChildAsync(string dir, int keys, bool reopen)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        foreach (var arg in (string[])["durable-put", "--dir", dir, "--rss-child", keys.ToString(CultureInfo.InvariantCulture), reopen ? "reopen" : "fresh"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var child = Process.Start(start)!;
-        var output = await child.StandardOutput.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        return child.ExitCode == 0 ? output.Trim() : $"RSS child failed with exit code {child.ExitCode}: {output.Trim()}";
-    }
+    private static Task<string> RunChildAsync(string dir, int keys, bool reopen) =>
+        BenchStore.RunChildAsync("RSS", "durable-put", "--dir", dir, "--rss-child", keys.ToString(CultureInfo.InvariantCulture), reopen ? "reopen" : "fresh");
 
     /// <summary>Sequential acknowledged puts, one output line each, to watch under strace.</summary>
     private static async Task<int> DemoAsync(string dir, int count)
@@ -230,30 +213,14 @@ public static class DurablePutBenchmark
         return 0;
     }
 
-    private static async Task PutAsync(ReplicaService service, string key, int i)
-    {
-        var result = await service.WriteAsync(r => r.Put(key, Value(i), null));
-        if (!result.Ok)
-        {
-            throw new InvalidOperationException(result.Message);
-        }
-    }
+    private static Task PutAsync(ReplicaService service, string key, int i) => BenchStore.PutAsync(service, key, Value(i));
 
     private static string Value(int i) =>
         string.Create(CultureInfo.InvariantCulture, $"{{\"seq\":{i},\"celsius\":21.5,\"site\":\"greenhouse-north\",\"note\":\"sensor reading of about one hundred bytes\"}}");
 
     private static Replica NewReplica(IReplicaStorage storage) => new(NodeId, storage, new StoreOptions(), TimeProvider.System);
 
-    private static string FreshDb(string dir, string name)
-    {
-        var path = Path.Combine(dir, name);
-        foreach (var file in new[] { path, path + ".lock" }.Concat(LiteDbReplicaStorage.CompanionFilesOf(path)))
-        {
-            File.Delete(file);
-        }
-
-        return path;
-    }
+    private static string FreshDb(string dir, string name) => BenchStore.FreshDb(dir, name);
 
     private static string RuntimeLabel() =>
         $"gc={(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}";

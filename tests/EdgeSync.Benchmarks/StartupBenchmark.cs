@@ -19,6 +19,7 @@ namespace EdgeSync.Benchmarks;
 public static class StartupBenchmark
 {
     private const string Usage = "usage: start-up [--keys N] [--runs R] [--dir DIR] [--agent]";
+    private const string StoreFile = "start-up.db";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -60,7 +61,7 @@ public static class StartupBenchmark
             return 0;
         }
 
-        var path = Path.Combine(dir, "start-up.db");
+        var path = Path.Combine(dir, StoreFile);
         if (child is not null)
         {
             Console.WriteLine(Child(child, path));
@@ -69,7 +70,7 @@ public static class StartupBenchmark
 
         Console.WriteLine($"start-up: {keys} keys, {runs} runs, each a fresh process; cores={Environment.ProcessorCount}");
         var written = Stopwatch.StartNew();
-        await WriteStoreAsync(path, keys);
+        await WriteStoreAsync(dir, keys);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"store written in {written.Elapsed.TotalSeconds:F1} s: {new FileInfo(path).Length / 1048576.0:F1} MB"));
         for (var run = 1; run <= runs; run++)
         {
@@ -93,28 +94,15 @@ public static class StartupBenchmark
         return 0;
     }
 
-    private static async Task WriteStoreAsync(string path, int keys)
+    private static async Task WriteStoreAsync(string dir, int keys)
     {
-        foreach (var file in new[] { path, path + ".lock" }.Concat(LiteDbReplicaStorage.CompanionFilesOf(path)))
-        {
-            File.Delete(file);
-        }
-
-        using var storage = LiteDbReplicaStorage.Open(path);
+        using var storage = LiteDbReplicaStorage.Open(BenchStore.FreshDb(dir, StoreFile));
         using var service = new ReplicaService(new Replica("bench", storage, new StoreOptions(), TimeProvider.System));
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
-        {
-            for (var i = w; i < keys; i += 64)
-            {
-                var key = string.Create(CultureInfo.InvariantCulture, $"sensors/{i:D7}");
-                var value = string.Create(CultureInfo.InvariantCulture, $"{{\"seq\":{i},\"celsius\":21.5,\"site\":\"greenhouse-north\"}}");
-                var result = await service.WriteAsync(r => r.Put(key, value, null));
-                if (!result.Ok)
-                {
-                    throw new InvalidOperationException(result.Message);
-                }
-            }
-        })));
+        await BenchStore.FillAsync(
+            service,
+            keys,
+            i => string.Create(CultureInfo.InvariantCulture, $"sensors/{i:D7}"),
+            i => string.Create(CultureInfo.InvariantCulture, $"{{\"seq\":{i},\"celsius\":21.5,\"site\":\"greenhouse-north\"}}"));
     }
 
     private static string Child(string what, string path)
@@ -159,17 +147,5 @@ public static class StartupBenchmark
     private static string Rss() =>
         string.Create(CultureInfo.InvariantCulture, $"RSS {ProcStat.Status(Environment.ProcessId)["VmRSS"] / 1024.0:F1} MB");
 
-    private static async Task<string> RunChildAsync(string what, string dir)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        foreach (var arg in (string[])["start-up", "--dir", dir, "--child", what])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var child = Process.Start(start)!;
-        var output = await child.StandardOutput.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        return child.ExitCode == 0 ? output.Trim() : $"{what} child failed with exit code {child.ExitCode}: {output.Trim()}";
-    }
+    private static Task<string> RunChildAsync(string what, string dir) => BenchStore.RunChildAsync(what, "start-up", "--dir", dir, "--child", what);
 }

@@ -64,12 +64,9 @@ public sealed class LeafKeys
     {
         var entries = new List<(string Key, ulong Digest)>();
         var blob = _blobs[bucket];
-        for (var at = 0; at < _used[bucket]; )
+        foreach (var (at, length) in Walk(bucket))
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
-            var key = Encoding.UTF8.GetString(blob!, at + 2, length);
-            entries.Add((key, BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(at + 2 + length))));
-            at += 2 + length + DigestBytes;
+            entries.Add((Encoding.UTF8.GetString(blob!, at + 2, length), DigestAt(blob!, at, length)));
         }
 
         return entries;
@@ -81,12 +78,9 @@ public sealed class LeafKeys
         ArgumentNullException.ThrowIfNull(each);
         for (var bucket = 0; bucket < MerkleTree.LeafCount; bucket++)
         {
-            var blob = _blobs[bucket];
-            for (var at = 0; at < _used[bucket]; )
+            foreach (var (at, length) in Walk(bucket))
             {
-                var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
-                each(blob.AsSpan(at + 2, length));
-                at += 2 + length + DigestBytes;
+                each(_blobs[bucket].AsSpan(at + 2, length));
             }
         }
     }
@@ -95,19 +89,16 @@ public sealed class LeafKeys
     public ulong? DigestOf(int bucket, ReadOnlySpan<byte> utf8)
     {
         var at = Find(bucket, utf8);
-        return at < 0 ? null : BinaryPrimitives.ReadUInt64LittleEndian(_blobs[bucket].AsSpan(at + 2 + utf8.Length));
+        return at < 0 ? null : DigestAt(_blobs[bucket]!, at, utf8.Length);
     }
 
     /// <summary>The XOR of the digests in <paramref name="bucket"/>: the low half of its leaf hash.</summary>
     public ulong DigestSum(int bucket)
     {
         var sum = 0UL;
-        var blob = _blobs[bucket];
-        for (var at = 0; at < _used[bucket]; )
+        foreach (var (at, length) in Walk(bucket))
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
-            sum ^= BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(at + 2 + length));
-            at += 2 + length + DigestBytes;
+            sum ^= DigestAt(_blobs[bucket]!, at, length);
         }
 
         return sum;
@@ -170,19 +161,42 @@ public sealed class LeafKeys
 
     private int Find(int bucket, ReadOnlySpan<byte> utf8)
     {
-        var blob = _blobs[bucket];
-        for (var at = 0; at < _used[bucket]; )
+        foreach (var (at, length) in Walk(bucket))
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(at));
-            if (blob.AsSpan(at + 2, length).SequenceEqual(utf8))
+            if (_blobs[bucket].AsSpan(at + 2, length).SequenceEqual(utf8))
             {
                 return at;
             }
-
-            at += 2 + length + DigestBytes;
         }
 
         return -1;
+    }
+
+    private static ulong DigestAt(byte[] blob, int at, int length) => BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(at + 2 + length));
+
+    /// <summary>The entries of one bucket, as where each starts and its key's length; no allocation (a struct).</summary>
+    private EntryWalk Walk(int bucket) => new(_blobs[bucket], _used[bucket]);
+
+    private struct EntryWalk(byte[]? blob, int used)
+    {
+        private int _next;
+
+        public (int At, int Length) Current { get; private set; }
+
+        public readonly EntryWalk GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_next >= used)
+            {
+                return false;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(blob.AsSpan(_next));
+            Current = (_next, length);
+            _next += 2 + length + DigestBytes;
+            return true;
+        }
     }
 
     /// <summary>Appends an entry for the key (its digest left to the caller); returns where it starts.</summary>
